@@ -1,0 +1,1 @@
+"""The edges of debtgraph: the command line (api.cli) and the HTTP API (api.http)."""

@@ -1,0 +1,10 @@
+"""The `debtgraph` command line. Each module registers its commands on the shared app."""
+
+from api.cli import db  # noqa: F401  (registers `debtgraph db …`)
+from api.cli.app import app
+
+__all__ = ["app"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,81 @@
+"""`debtgraph db …`: run the local Neo4j and manage the schema."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli.app import app, err, fail, out
+from graph_model.db import Graph
+from graph_model.settings import get_settings
+from neo4j_local import server
+
+db_app = typer.Typer(help="The Neo4j database: start, stop, status, migrate, reset.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command()
+def start() -> None:
+    """Start the local Neo4j in the background, wait for Bolt, apply the schema; prints the bolt URI."""
+    settings = get_settings()
+    if settings.local:
+        before = server.status(settings).state
+        if before == "stale":
+            err.print(f"[yellow]{server.status(settings).detail}; starting afresh[/]")
+        try:
+            st = server.start(settings)
+        except server.ServerError as exc:
+            raise fail(str(exc)) from exc
+        if before != "running":
+            err.print(f"Neo4j {server.NEO4J_VERSION} started (pid {st.pid}), logs in {st.log}")
+    with Graph(settings) as graph:
+        graph.migrate()
+    out.print(settings.uri, highlight=False)
+
+
+@db_app.command()
+def stop() -> None:
+    """Stop the local Neo4j; leaves no process behind."""
+    settings = get_settings()
+    if not settings.local:
+        raise fail("NEO4J_URI points at a server debtgraph did not start; it will not stop it")
+    st = server.stop(settings)
+    err.print(f"Neo4j {st.state}")
+
+
+@db_app.command()
+def status() -> None:
+    """Say whether the database runs, where, and which version."""
+    settings = get_settings()
+    if settings.local:
+        st = server.status(settings)
+        out.print(f"local Neo4j: {st.state}" + (f" (pid {st.pid})" if st.pid else "") + f" at {st.uri}", highlight=False)
+        if st.detail:
+            out.print(st.detail, highlight=False)
+        if st.state != "running":
+            raise typer.Exit(3)
+    with Graph(settings) as graph:
+        if not graph.ping():
+            raise fail(f"no answer from {settings.uri}", 3)
+        info = graph.server_info()
+        counts = graph.counts()
+    out.print(f"{info['name']} {info['version']} {info['edition']} at {settings.uri}, database "
+              f"{settings.neo4j_database}: {counts['nodes']} nodes, {counts['relationships']} relationships",
+              highlight=False)
+
+
+@db_app.command()
+def migrate() -> None:
+    """Create the constraints and indexes declared in graph_model/model.yaml (idempotent)."""
+    with Graph() as graph:
+        names = graph.migrate()
+    err.print(f"schema in place: {len(names)} constraints and indexes")
+
+
+@db_app.command()
+def reset(yes: bool = typer.Option(False, "--yes", help="confirm: delete every node and relationship")) -> None:
+    """Empty the database; the schema stays."""
+    if not yes:
+        raise fail("this deletes every node and relationship; add --yes to confirm", 2)
+    with Graph() as graph:
+        graph.reset()
+    err.print("database emptied (schema kept)")

@@ -1,0 +1,51 @@
+"""Settings from the environment (and an optional .env), one object for the whole product."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator may set, named as the environment variable that sets it."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Where the graph lives. Empty NEO4J_URI = use (and start) the local server.
+    neo4j_uri: str = Field("", description="bolt://, neo4j:// or neo4j+s:// URI of an existing server")
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = "debtgraph-local"
+    neo4j_database: str = "neo4j"
+
+    # The local server that debtgraph runs itself when NEO4J_URI is empty.
+    debtgraph_data_dir: Path = Field(Path(".debtgraph"), description="local data: Neo4j store, logs, artifacts")
+    debtgraph_bolt_port: int = 7687
+    debtgraph_http_port: int = 7474
+    debtgraph_heap: str = Field("2g", description="Neo4j JVM heap (initial = max)")
+    debtgraph_pagecache: str = Field("2g", description="Neo4j page cache")
+    debtgraph_start_timeout: float = 120.0
+
+    # Query limits.
+    debtgraph_query_timeout: float = Field(30.0, description="seconds before a read query is cancelled")
+    debtgraph_batch_size: int = Field(5000, description="rows per write transaction in the loaders")
+
+    @property
+    def local(self) -> bool:
+        """True when debtgraph should run its own Neo4j (no NEO4J_URI given)."""
+        return not self.neo4j_uri
+
+    @property
+    def uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.debtgraph_bolt_port}"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.debtgraph_data_dir.expanduser().resolve()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

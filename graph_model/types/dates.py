@@ -1,0 +1,42 @@
+"""Dates in every form the exports use: 2024-03-05, 2024/3/5, 2024年3月5日, 20240305."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from graph_model.types.text import clean_text, halfwidth
+
+_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+]
+
+
+def clean_date(raw: Any) -> dt.date | None:
+    """A date, None when empty; ValueError naming the problem otherwise."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if hasattr(raw, "to_pydatetime"):  # pandas Timestamp from xlsx/parquet
+        return raw.to_pydatetime().date()
+    text = clean_text(raw)
+    if text is None:
+        return None
+    text = halfwidth(text).replace(" ", "")
+    if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):  # a timestamp: keep its day
+        text = text[:10]
+    for pattern in _PATTERNS:
+        m = pattern.match(text)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(f"not a calendar date ({exc})") from None
+    raise ValueError("not a date (use 2024-03-05, 2024/3/5, 2024年3月5日 or 20240305)")

@@ -1,0 +1,1 @@
+"""Loaders: court exports (CSV, xlsx, parquet) into the graph."""

@@ -1,0 +1,1 @@
+"""Graph views (pyvis) and the web pages judges use."""
