@@ -1,1 +1,10 @@
-"""Loaders: court exports (CSV, xlsx, parquet) into the graph."""
+"""Loaders: court exports (CSV, xlsx, parquet) into the graph.
+
+``load_export(graph, path, …) -> LoadSummary`` is the one entry point; the
+command line (`debtgraph load`), the API's upload and the demo all call it.
+"""
+
+from loaders.load import FileSummary, LoadSummary, Reject, load_export, open_export
+from loaders.readers import ExportError
+
+__all__ = ["ExportError", "FileSummary", "LoadSummary", "Reject", "load_export", "open_export"]

@@ -1,6 +1,10 @@
 """The `debtgraph` command line. Each module registers its commands on the shared app."""
 
-from api.cli import db  # noqa: F401  (registers `debtgraph db …`)
+from api.cli import (
+    db,  # noqa: F401  (registers `debtgraph db …`)
+    load,  # noqa: F401  (registers `debtgraph load`)
+    network,  # noqa: F401  (registers `debtgraph network …`)
+)
 from api.cli.app import app
 
 __all__ = ["app"]

@@ -1,0 +1,80 @@
+"""`debtgraph load DIR`: load a court export directory into the graph."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli.app import app, err, fail, out
+from graph_model.db import Graph
+from loaders import ExportError, LoadSummary, load_export
+
+
+class _RowsPerSecond(TextColumn):
+    """rows/s of a file's task (rich's own speed column shows bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def render(self, task):  # type: ignore[no-untyped-def]  # rich's column API
+        speed = task.finished_speed or task.speed
+        return super().render(task) if speed is None else f"{speed:,.0f} rows/s"
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(help="the export directory (parties, cases, case_parties, …)")],
+    source: Annotated[str | None, typer.Option("--source", help="name of the export; defaults to the directory name")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="rejection report CSV [default: <source>.rejects.csv]")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="encoding of the CSV files (default: detect UTF-8/GB18030)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON on stdout, no progress")] = False,
+    keep_extra: Annotated[bool, typer.Option("--keep-extra", help="keep unknown columns as extra_<column> properties")] = False,
+) -> None:
+    """Load one court export; bad rows go to the rejection report, unreadable files stop it (exit 2)."""
+    name = source or directory.resolve().name
+    report = rejects or Path(f"{name}.rejects.csv")
+    with Graph() as graph:
+        graph.migrate()
+        try:
+            if as_json:
+                summary = load_export(graph, directory, name, report, encoding, keep_extra)
+            else:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
+                              TimeElapsedColumn(), console=err, transient=False) as bar:
+                    tasks: dict[str, TaskID] = {}
+
+                    def progress(file: str, done: int, total: int) -> None:
+                        if file not in tasks:
+                            tasks[file] = bar.add_task(file, total=total)
+                        bar.update(tasks[file], completed=done)
+
+                    summary = load_export(graph, directory, name, report, encoding, keep_extra, progress)
+        except ExportError as exc:
+            raise fail(f"{exc} — nothing of export {name!r} was loaded", 2) from exc
+    if as_json:
+        out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
+    else:
+        _print_summary(summary)
+
+
+def _print_summary(summary: LoadSummary) -> None:
+    for warning in summary.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    table = Table(title=f"export {summary.source}", title_justify="left")
+    for column in ("file", "format", "rows", "loaded", "rejected", "flagged"):
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for fs in summary.files.values():
+        fmt = fs.format + (f" ({fs.encoding})" if fs.encoding else "")
+        table.add_row(fs.file, fmt, f"{fs.rows:,}", f"{fs.loaded:,}", f"{fs.rejected:,}", f"{fs.flagged:,}")
+    table.add_row("total", "", f"{summary.rows:,}", f"{summary.loaded:,}", f"{summary.rejected:,}",
+                  f"{summary.flagged:,}", style="bold")
+    err.print(table)
+    err.print(f"{summary.nodes_created:,} nodes and {summary.relationships_created:,} relationships created "
+              f"in {summary.seconds:.1f} s", highlight=False)
+    if summary.rejected or summary.flagged:
+        err.print(f"rejected and flagged rows: {summary.rejects_file}", highlight=False)

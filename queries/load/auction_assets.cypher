@@ -1,0 +1,8 @@
+// The asset an auction sells (auctions.asset_id given).
+UNWIND $rows AS row
+MATCH (x:Auction {uid: row.uid})
+MATCH (a:Asset {uid: row.asset_uid})
+MERGE (x)-[r:AUCTIONS]->(a)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END

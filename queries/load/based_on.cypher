@@ -1,0 +1,8 @@
+// BASED_ON links from a case to its origin; both nodes exist already (same transaction).
+UNWIND $rows AS row
+MATCH (c:Case {case_no: row.case_no})
+MATCH (o:Case {case_no: row.origin})
+MERGE (c)-[r:BASED_ON]->(o)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END

@@ -1,0 +1,16 @@
+// A party in prison or detention (uid <source>:<party_id>:<start_on>).
+UNWIND $rows AS row
+MATCH (p:Party {uid: row.party_uid})
+MERGE (d:Detention {uid: row.uid})
+ON CREATE SET d.first_loaded_at = $now
+SET d.sources = CASE WHEN $source IN coalesce(d.sources, []) THEN d.sources
+    ELSE [x IN coalesce(d.sources, []) WHERE x < $source] + $source + [x IN coalesce(d.sources, []) WHERE x > $source] END,
+    d.start_on = row.start_on,
+    d.facility = coalesce(d.facility, row.facility),
+    d.kind = coalesce(d.kind, row.kind),
+    d.end_on = coalesce(d.end_on, row.end_on)
+SET d += row.extra
+MERGE (p)-[r:DETAINED]->(d)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END

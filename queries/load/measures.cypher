@@ -1,0 +1,16 @@
+// Control measures (uid <source>:<measure_id>) and the case they belong to.
+UNWIND $rows AS row
+MATCH (c:Case {case_no: row.case_no})
+MERGE (m:Measure {uid: row.uid})
+ON CREATE SET m.first_loaded_at = $now
+SET m.sources = CASE WHEN $source IN coalesce(m.sources, []) THEN m.sources
+    ELSE [x IN coalesce(m.sources, []) WHERE x < $source] + $source + [x IN coalesce(m.sources, []) WHERE x > $source] END,
+    m.measure_id = row.measure_id,
+    m.kind = coalesce(m.kind, row.kind),
+    m.imposed_on = coalesce(m.imposed_on, row.imposed_on),
+    m.lifted_on = coalesce(m.lifted_on, row.lifted_on)
+SET m += row.extra
+MERGE (m)-[r:MEASURE_IN]->(c)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END

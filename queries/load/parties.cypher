@@ -1,0 +1,25 @@
+// Parties of one batch: one node per uid (id:<id_number> or src:<source>:<party_id>).
+// Scalars keep the first loaded value (filled in when still unknown); list properties
+// are sorted sets so that the graph does not depend on the order exports are loaded in.
+// entity_id starts as the uid and is never overwritten (identity linking owns it).
+UNWIND $rows AS row
+MERGE (p:Party {uid: row.uid})
+ON CREATE SET p.first_loaded_at = $now, p.entity_id = row.uid
+SET p.sources = CASE WHEN $source IN coalesce(p.sources, []) THEN p.sources
+    ELSE [x IN coalesce(p.sources, []) WHERE x < $source] + $source + [x IN coalesce(p.sources, []) WHERE x > $source] END,
+    p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN p.source_keys
+      ELSE [x IN coalesce(p.source_keys, []) WHERE x < row.source_key] + row.source_key
+         + [x IN coalesce(p.source_keys, []) WHERE x > row.source_key] END,
+    p.names = CASE WHEN row.name IN coalesce(p.names, []) THEN p.names
+      ELSE [x IN coalesce(p.names, []) WHERE x < row.name] + row.name
+         + [x IN coalesce(p.names, []) WHERE x > row.name] END,
+    p.entity_id = coalesce(p.entity_id, row.uid),
+    p.name = coalesce(p.name, row.name),
+    p.kind = coalesce(p.kind, row.kind),
+    p.id_number = coalesce(p.id_number, row.id_number),
+    p.id_number_raw = coalesce(p.id_number_raw, row.id_number_raw),
+    p.id_invalid = coalesce(p.id_invalid, row.id_invalid),
+    p.status = coalesce(p.status, row.status),
+    p.registered_on = coalesce(p.registered_on, row.registered_on),
+    p:$(row.label)
+SET p += row.extra

@@ -1,0 +1,8 @@
+// HAS_PHONE links of one batch; the Phone nodes exist already (phones.cypher, same transaction).
+UNWIND $rows AS row
+MATCH (p:Party {uid: row.uid})
+MATCH (n:Phone {number: row.key})
+MERGE (p)-[r:HAS_PHONE]->(n)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END

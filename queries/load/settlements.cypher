@@ -1,0 +1,16 @@
+// Settlements (uid <case_no>:<signed_on>:<settled_amount>) and the case they settle.
+UNWIND $rows AS row
+MATCH (c:Case {case_no: row.case_no})
+MERGE (s:Settlement {uid: row.uid})
+ON CREATE SET s.first_loaded_at = $now
+SET s.sources = CASE WHEN $source IN coalesce(s.sources, []) THEN s.sources
+    ELSE [x IN coalesce(s.sources, []) WHERE x < $source] + $source + [x IN coalesce(s.sources, []) WHERE x > $source] END,
+    s.signed_on = row.signed_on,
+    s.settled_amount = row.settled_amount,
+    s.original_amount = coalesce(s.original_amount, row.original_amount),
+    s.performed_on = coalesce(s.performed_on, row.performed_on)
+SET s += row.extra
+MERGE (s)-[r:SETTLES]->(c)
+ON CREATE SET r.first_loaded_at = $now
+SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
+    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
