@@ -3,7 +3,6 @@
 from api.cli import (
     db,  # noqa: F401  (registers `debtgraph db …`)
     load,  # noqa: F401  (registers `debtgraph load`)
-    network,  # noqa: F401  (registers `debtgraph network …`)
 )
 from api.cli.app import app
 
