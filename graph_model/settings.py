@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     debtgraph_query_timeout: float = Field(30.0, description="seconds before a read query is cancelled")
     debtgraph_batch_size: int = Field(5000, description="rows per write transaction in the loaders")
 
+    # The HTTP API (`debtgraph serve`).
+    debtgraph_api_host: str = Field("127.0.0.1", description="address `debtgraph serve` listens on")
+    debtgraph_api_port: int = Field(8000, description="port `debtgraph serve` listens on")
+    debtgraph_session_secret: str = Field("", description="signs web session cookies; empty = random per process")
+    debtgraph_max_upload_mb: int = Field(200, description="largest export upload the API accepts, in MB")
+    debtgraph_console_row_limit: int = Field(1000, description="rows the Cypher console returns at most")
+
     @property
     def local(self) -> bool:
         """True when debtgraph should run its own Neo4j (no NEO4J_URI given)."""

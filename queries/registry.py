@@ -56,7 +56,12 @@ class Parameter:
             value = _convert(self.type, raw)
         except (TypeError, ValueError) as exc:
             raise QueryError(f"parameter {self.name}: {raw!r} is not a valid {self.type} ({exc})", self.name) from None
-        if self.choices and value not in self.choices:
+        if self.choices and isinstance(value, list):
+            bad = [v for v in value if v not in self.choices]
+            if bad:
+                raise QueryError(f"parameter {self.name}: {', '.join(bad)} not among {', '.join(self.choices)}",
+                                 self.name)
+        elif self.choices and value not in self.choices:
             raise QueryError(f"parameter {self.name}: {value!r} is not one of {', '.join(self.choices)}", self.name)
         if isinstance(value, int | float) and not isinstance(value, bool):
             if self.minimum is not None and value < self.minimum:

@@ -1,8 +1,11 @@
 """The `debtgraph` command line. Each module registers its commands on the shared app."""
 
 from api.cli import (
+    audit,  # noqa: F401  (registers `debtgraph audit export`)
     db,  # noqa: F401  (registers `debtgraph db …`)
+    keys,  # noqa: F401  (registers `debtgraph keys …`)
     load,  # noqa: F401  (registers `debtgraph load`)
+    serve,  # noqa: F401  (registers `debtgraph serve`)
 )
 from api.cli.app import app
 

@@ -1,0 +1,122 @@
+"""API keys and roles: who may do what, shared by the HTTP API and `debtgraph keys`.
+
+A key is a high-entropy random string shown once at creation; the graph keeps
+only its SHA-256 (an :ApiKey node), so a stolen database does not yield keys.
+What each role may do is declared once, in :data:`PERMISSIONS`; routes name the
+permission they need and the tests check every route against this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from api.results import NotFound
+from graph_model.db import Graph
+from graph_model.schema import MODEL
+from graph_model.subgraph import plain
+from queries.statements import statement
+
+ROLES: tuple[str, ...] = tuple(MODEL.node("ApiKey").properties["role"].enum)
+KEY_PREFIX = "dg_"
+
+# Every permission a route may require, and the roles that hold it. The one place to change access.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "meta:read": frozenset({"judge", "investigator", "case_system", "admin"}),  # version, own identity
+    "parties:read": frozenset({"judge", "investigator", "admin"}),
+    "cases:read": frozenset({"judge", "investigator", "case_system", "admin"}),
+    "alerts:read": frozenset({"judge", "investigator", "case_system", "admin"}),
+    "alerts:write": frozenset({"judge", "investigator", "admin"}),  # change an alert's status
+    "queries:read": frozenset({"judge", "investigator", "admin"}),  # the catalogue
+    "queries:run": frozenset({"investigator", "admin"}),
+    "queries:save": frozenset({"investigator", "admin"}),
+    "console:run": frozenset({"investigator", "admin"}),
+    "loads:write": frozenset({"admin"}),
+    "keys:admin": frozenset({"admin"}),
+    "audit:read": frozenset({"admin"}),
+}
+
+
+class KeyProblem(ValueError):
+    """A key operation that cannot be done (bad name or role: 422; name taken: 409)."""
+
+    def __init__(self, message: str, field: str | None = None, conflict: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.conflict = conflict
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: the key's name and role (never the key)."""
+
+    name: str
+    role: str
+    key_hash: str = ""
+
+    def can(self, permission: str) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+    @property
+    def actor(self) -> str:
+        return self.name
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_key() -> str:
+    """256 random bits, URL-safe, with a recognisable prefix (for secret scanners)."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def _key_row(row: dict[str, Any]) -> dict[str, Any]:
+    return plain(row)
+
+
+def create_key(graph: Graph, name: str, role: str) -> tuple[str, dict[str, Any]]:
+    """Create a key; returns (the key — shown once, never stored —, its record)."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise KeyProblem("a key needs a name of 1–100 characters", "name")
+    if role not in ROLES:
+        raise KeyProblem(f"role {role!r} is not one of {', '.join(ROLES)}", "role")
+    key = new_key()
+    rows = graph.write(statement("internal/keys/create"), {
+        "key_hash": hash_key(key), "name": name, "role": role,
+        "created_at": dt.datetime.now(dt.UTC),
+    })
+    if not rows:
+        raise KeyProblem(f"a key named {name!r} exists already (names stay taken after revocation)", "name",
+                         conflict=True)
+    return key, _key_row(rows[0])
+
+
+def list_keys(graph: Graph) -> list[dict[str, Any]]:
+    return [_key_row(r) for r in graph.read(statement("internal/keys/list"))]
+
+
+def revoke_key(graph: Graph, name: str) -> dict[str, Any]:
+    rows = graph.write(statement("internal/keys/revoke"), {"name": name})
+    if not rows:
+        raise NotFound(f"no API key named {name!r}")
+    return _key_row(rows[0])
+
+
+def authenticate(graph: Graph, key: str) -> Principal | None:
+    """The principal for a presented key, or None when unknown or revoked."""
+    if not key or len(key) > 200:
+        return None
+    return principal_for_hash(graph, hash_key(key))
+
+
+def principal_for_hash(graph: Graph, key_hash: str) -> Principal | None:
+    """Look a key up by its hash (session cookies carry the hash, re-checked on every request)."""
+    rows = graph.read(statement("internal/keys/find"), {"key_hash": key_hash})
+    if not rows or rows[0]["revoked"]:
+        return None
+    return Principal(name=rows[0]["name"], role=rows[0]["role"], key_hash=key_hash)

@@ -1,0 +1,32 @@
+"""The investigators' read-only Cypher console."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+
+from api.auth import Principal
+from api.console import READ_PROCEDURES, run_console
+from api.http.errors import COMMON_RESPONSES, _problem_content
+from api.http.models import ConsoleIn, ConsoleOut
+from api.http.security import audit, require
+
+PUBLIC = False
+router = APIRouter(prefix="/console", tags=["console"],
+                   responses={**COMMON_RESPONSES, 400: _problem_content("the statement is not valid Cypher"),
+                              504: _problem_content("the statement ran past the query timeout")})
+
+
+@router.post("", response_model=ConsoleOut, summary="Run one read-only Cypher statement",
+             description="Refused with 403 before reaching the database: writes, schema and admin commands, "
+                         "LOAD CSV, USE, several statements, and CALL of any procedure but "
+                         f"{', '.join(sorted(READ_PROCEDURES))}. The server classifies the statement (EXPLAIN) and "
+                         "anything but a read is refused; it then runs in a READ transaction with the query "
+                         "timeout, returning at most DEBTGRAPH_CONSOLE_ROW_LIMIT rows.")
+def console(request: Request, body: ConsoleIn, principal: Annotated[Principal, require("console:run")]) -> ConsoleOut:
+    audit(request, principal, "console.run", None, {"cypher": body.cypher, "params": body.params})
+    settings = request.app.state.settings
+    result = run_console(request.app.state.graph, body.cypher, body.params,
+                         row_limit=settings.debtgraph_console_row_limit)
+    return ConsoleOut(**result.to_json())

@@ -1,0 +1,105 @@
+"""Who is calling, and may they: API keys (header or bearer), the session-cookie hook, role checks.
+
+Routes declare what they need with ``principal: Principal = require("parties:read")``;
+the permission table itself is :data:`api.auth.PERMISSIONS`. Web pages log in once
+with a key (POST /api/v1/session) and then send a signed cookie that carries the
+key's hash — re-checked against the graph on every request, so revoking a key ends
+its sessions too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from api import audit as audit_log
+from api.auth import PERMISSIONS, Principal, authenticate, principal_for_hash
+
+SESSION_COOKIE = "debtgraph_session"
+SESSION_MAX_AGE = 12 * 3600  # a working day; then log in again
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
+bearer_scheme = HTTPBearer(auto_error=False, description="the API key as a bearer token")
+
+_UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="debtgraph", ApiKey header="X-API-Key"'}
+
+
+def session_serializer(request: Request) -> URLSafeTimedSerializer:
+    return request.app.state.session_serializer
+
+
+def make_session_cookie(request: Request, principal: Principal) -> str:
+    """The signed cookie value for a logged-in key (carries the key hash, never the key)."""
+    return session_serializer(request).dumps({"h": principal.key_hash})
+
+
+def _from_cookie(request: Request, cookie: str) -> Principal | None:
+    try:
+        data = session_serializer(request).loads(cookie, max_age=SESSION_MAX_AGE)
+    except BadSignature:
+        return None
+    key_hash = data.get("h") if isinstance(data, dict) else None
+    if not isinstance(key_hash, str):
+        return None
+    return principal_for_hash(request.app.state.graph, key_hash)
+
+
+def current_principal(
+    request: Request,
+    api_key: Annotated[str | None, Depends(api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal:
+    """The caller from X-API-Key, Authorization: Bearer, or the session cookie; 401 otherwise."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    graph = request.app.state.graph
+    principal: Principal | None = None
+    presented = api_key or (bearer.credentials if bearer else None)
+    if presented:
+        principal = authenticate(graph, presented)
+        if principal is None:
+            raise HTTPException(401, "the API key is unknown or revoked", headers=_UNAUTHORIZED_HEADERS)
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            principal = _from_cookie(request, cookie)
+    if principal is None:
+        raise HTTPException(401, "an API key is required (X-API-Key header or Authorization: Bearer)",
+                            headers=_UNAUTHORIZED_HEADERS)
+    request.state.principal = principal
+    return principal
+
+
+class Require:
+    """A dependency that lets the call through only when the principal's role holds `permission`."""
+
+    def __init__(self, permission: str) -> None:
+        if permission not in PERMISSIONS:
+            raise ValueError(f"unknown permission {permission!r}")
+        self.permission = permission
+
+    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.can(self.permission):
+            allowed = ", ".join(sorted(PERMISSIONS[self.permission]))
+            raise HTTPException(403, f"role {principal.role} may not do this ({self.permission}: {allowed})")
+        return principal
+
+
+def require(permission: str) -> Any:
+    """``principal: Annotated[Principal, require("cases:read")]`` in a route's signature."""
+    return Depends(Require(permission))
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def audit(request: Request, principal: Principal, action: str, target: str | None = None,
+          params: dict[str, Any] | None = None) -> None:
+    """Record an audit event for this request (who, what, target, parameters, from where)."""
+    audit_log.record(request.app.state.graph, actor=principal.actor, role=principal.role, action=action,
+                     target=target, params=params, client=client_address(request))
