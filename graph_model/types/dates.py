@@ -28,9 +28,11 @@ def clean_date(raw: Any) -> dt.date | None:
     text = clean_text(raw)
     if text is None:
         return None
-    text = halfwidth(text).replace(" ", "")
-    if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):  # a timestamp: keep its day
-        text = text[:10]
+    text = halfwidth(text).strip()
+    stamp = re.match(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})[T ]+\d{1,2}:\d{2}", text)
+    if stamp:  # a timestamp: keep its day
+        text = stamp.group(1)
+    text = text.replace(" ", "")
     for pattern in _PATTERNS:
         m = pattern.match(text)
         if m:

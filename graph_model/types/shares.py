@@ -20,13 +20,22 @@ def clean_share(raw: Any) -> float | None:
         text = halfwidth(text).replace(" ", "")
         percent = text.endswith("%")
         try:
-            value = float(text.rstrip("%"))
+            value = float(text.removesuffix("%"))
         except ValueError:
             raise ValueError("not a share (use 0.35, 35% or 35)") from None
+        if not math.isfinite(value):
+            raise ValueError("not a share (use 0.35, 35% or 35)")
         if percent:
             value /= 100
+        elif value > 1:  # a bare number above 1 is a percentage; "150%" stays 1.5 and is refused below
+            value /= 100
+        return _fraction(value)
     if value > 1:
         value /= 100
+    return _fraction(value)
+
+
+def _fraction(value: float) -> float:
     if not 0 <= value <= 1:
         raise ValueError("share outside 0..100%")
     return round(value, 6)
