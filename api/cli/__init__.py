@@ -5,6 +5,7 @@ from api.cli import (
     db,  # noqa: F401  (registers `debtgraph db …`)
     keys,  # noqa: F401  (registers `debtgraph keys …`)
     load,  # noqa: F401  (registers `debtgraph load`)
+    network,  # noqa: F401  (registers `debtgraph network …`)
     serve,  # noqa: F401  (registers `debtgraph serve`)
 )
 from api.cli.app import app

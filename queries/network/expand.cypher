@@ -1,0 +1,9 @@
+// One hop out from the frontier (element ids) over the links a path may use: party relations,
+// shared phones and addresses, case roles, receivables. Each neighbour comes with its degree so that
+// hubs can be left uncrossed.
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+MATCH (n)-[r:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF|HAS_PHONE|HAS_ADDRESS|APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN|OWNS|OWED_BY]-(m)
+WHERE (r.until IS NULL OR r.until >= $as_of) AND (NOT m:Asset OR m.kind = 'receivable')
+RETURN n, r, m, COUNT { (m)--() } AS degree
+LIMIT $limit
