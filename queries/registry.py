@@ -23,7 +23,7 @@ from graph_model.types import clean_date
 
 QUERIES_DIR = Path(__file__).parent
 BUILTIN_GROUPS = ("detectors", "saved")
-PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "list<string>")
+PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "list<string>", "list<date>")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
@@ -73,7 +73,9 @@ class Parameter:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required, "doc": self.doc}
         if self.default is not None:
-            out["default"] = self.default.isoformat() if isinstance(self.default, dt.date) else self.default
+            out["default"] = (self.default.isoformat() if isinstance(self.default, dt.date)
+                              else [v.isoformat() if isinstance(v, dt.date) else v for v in self.default]
+                              if isinstance(self.default, list) else self.default)
         if self.minimum is not None:
             out["minimum"] = self.minimum
         if self.maximum is not None:
@@ -116,6 +118,10 @@ def _convert(kind: str, raw: Any) -> Any:
         if isinstance(raw, list):
             return [str(v) for v in raw]
         return [part.strip() for part in re.split(r"[,;；]", str(raw)) if part.strip()]
+    if kind == "list<date>":
+        items = raw if isinstance(raw, list) else [p for p in re.split(r"[,;；\s]+", str(raw)) if p]
+        dates = [clean_date(item) for item in items]
+        return [d for d in dates if d is not None]
     raise ValueError(f"unknown type {kind}")
 
 

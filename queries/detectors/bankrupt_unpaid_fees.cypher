@@ -1,0 +1,25 @@
+// bankrupt_unpaid_fees (破产企业欠缴诉讼费): a company in a pending bankruptcy case owes the court
+// litigation fees in other cases — the court should file its claim before the claims deadline.
+MATCH (k:Case {kind: 'bankruptcy'})
+WHERE k.filed_on <= $as_of AND (k.status = 'pending' OR k.closed_on > $as_of)
+MATCH (c:Party)-[:RESPONDENT_IN]->(k)
+MATCH (ce:Party {entity_id: c.entity_id})-[f:APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN]->(o:Case)
+WHERE o <> k AND f.fees_unpaid > $min_fees AND o.filed_on <= $as_of
+WITH k, c, o, ce, sum(f.fees_unpaid) AS fees ORDER BY o.case_no
+WITH k, c, collect(DISTINCT o) AS owed_in, collect(DISTINCT ce) AS members, sum(fees) AS total
+RETURN k.case_no AS case_no,
+       k.court_code AS court_code,
+       c.uid AS party_uid,
+       coalesce(substring(head(c.source_keys), size(split(head(c.source_keys), ':')[0]) + 1), c.uid) AS party_id,
+       c.id_number AS id_number,
+       [o IN owed_in | o.case_no] AS related,
+       [n IN [k, c] + members + owed_in | elementId(n)] AS evidence,
+       CASE WHEN k.claims_deadline IS NULL OR k.claims_deadline >= $as_of THEN 1.0 ELSE 0.7 END AS score,
+       '破产企业' + c.name + '在' + reduce(s = '', o IN owed_in[0..5] | s + CASE s WHEN '' THEN '' ELSE '、' END + o.case_no)
+         + CASE WHEN size(owed_in) > 5 THEN '等' + toString(size(owed_in)) + '案' ELSE '' END
+         + '中共欠缴诉讼费' + toString(round(total, 2)) + '元，'
+         + CASE WHEN k.claims_deadline IS NULL THEN '本破产案件' + k.case_no + '债权申报期限不详，应及时申报债权'
+                WHEN k.claims_deadline >= $as_of THEN '应在本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '前申报债权'
+                ELSE '本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '已过，应尽快补充申报' END
+         + '。' AS message
+ORDER BY case_no, party_uid

@@ -1,0 +1,54 @@
+// hidden_receivable (他案债权 / 到期债权): the debtor of an open enforcement case is, as the same
+// legal person (equal entity_id), the creditor of another open enforcement case or owns a receivable.
+MATCH (a:Case {kind: 'enforcement'})
+WHERE a.filed_on <= $as_of
+  AND (a.status IN $open_statuses OR a.closed_on > $as_of)
+  AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
+MATCH (p:Party)-[:RESPONDENT_IN]->(a)
+CALL (a, p) {
+  OPTIONAL MATCH (pb:Party {entity_id: p.entity_id})-[:APPLICANT_IN]->(b:Case {kind: 'enforcement'})
+  WHERE b <> a AND b.filed_on <= $as_of
+    AND (b.status IN $open_statuses OR b.closed_on > $as_of)
+    AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
+  WITH pb, b ORDER BY b.case_no
+  RETURN collect(DISTINCT b) AS claims, collect(DISTINCT pb) AS claimants
+}
+CALL (p) {
+  OPTIONAL MATCH (po:Party {entity_id: p.entity_id})-[:OWNS]->(r:Asset {kind: 'receivable'})
+  OPTIONAL MATCH (r)-[:OWED_BY]->(owing:Party)
+  WITH po, r, owing ORDER BY r.uid
+  RETURN collect(DISTINCT r) AS receivables, collect(DISTINCT po) AS owners, collect(DISTINCT owing) AS owing
+}
+WITH a, p, claims, claimants, receivables, owners, owing
+WHERE size(claims) > 0 OR size(receivables) > 0
+WITH a, p, claims, claimants, receivables, owners, owing,
+     CASE WHEN a.amount IS NULL THEN null ELSE a.amount - coalesce(a.amount_paid, 0.0) END AS owed,
+     reduce(t = 0.0, b IN claims | t + coalesce(b.amount - coalesce(b.amount_paid, 0.0), 0.0))
+       + reduce(t = 0.0, r IN receivables | t + coalesce(r.value, 0.0)) AS claimable
+RETURN a.case_no AS case_no,
+       a.court_code AS court_code,
+       p.uid AS party_uid,
+       coalesce(substring(head(p.source_keys), size(split(head(p.source_keys), ':')[0]) + 1), p.uid) AS party_id,
+       p.id_number AS id_number,
+       [b IN claims | b.case_no] + [r IN receivables | coalesce(r.asset_id, r.uid)] AS related,
+       [n IN [a, p] + claims + claimants + receivables + owners + owing | elementId(n)] AS evidence,
+       CASE WHEN owed IS NULL OR owed <= 0 OR claimable = 0 THEN 0.8
+            ELSE 0.6 + 0.4 * CASE WHEN claimable / owed > 1 THEN 1.0 ELSE claimable / owed END END AS score,
+       '被执行人' + p.name + '在本案' + a.case_no + '中尚欠'
+         + CASE WHEN owed IS NULL THEN '金额不详的款项' ELSE toString(toInteger(round(owed))) + '元' END
+         + CASE WHEN size(claims) = 0 THEN ''
+                ELSE '，但其在' + reduce(s = '', b IN claims | s + CASE s WHEN '' THEN '' ELSE '、' END + b.case_no)
+                     + '中为申请执行人，对他人享有未受偿债权'
+                     + CASE WHEN reduce(t = 0.0, b IN claims | t + coalesce(b.amount - coalesce(b.amount_paid, 0.0), 0.0)) > 0
+                            THEN toString(toInteger(round(reduce(t = 0.0, b IN claims | t + coalesce(b.amount - coalesce(b.amount_paid, 0.0), 0.0))))) + '元'
+                            ELSE '' END END
+         + CASE WHEN size(receivables) = 0 THEN ''
+                ELSE CASE WHEN size(claims) = 0 THEN '，但其' ELSE '，并' END + '持有应收账款'
+                     + reduce(s = '', r IN receivables | s + CASE s WHEN '' THEN '' ELSE '、' END
+                              + coalesce(r.asset_id, r.uid)
+                              + CASE WHEN r.value IS NULL THEN '' ELSE '（' + toString(toInteger(round(r.value))) + '元）' END)
+                     + CASE WHEN size(owing) = 0 THEN ''
+                            ELSE '，债务人为' + reduce(s = '', o IN owing | s + CASE s WHEN '' THEN '' ELSE '、' END + o.name) END
+           END
+         + '，可依法冻结、提取其对他人的到期债权。' AS message
+ORDER BY case_no, party_uid

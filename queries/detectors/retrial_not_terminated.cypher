@@ -1,0 +1,30 @@
+// retrial_not_terminated (执行依据被撤销未终结执行): the judgment an enforcement case rests on was
+// revoked on retrial, and the enforcement case is still not terminated, concluded or withdrawn more
+// than grace_days after the retrial closed.
+MATCH (r:Case {kind: 'retrial'})
+WHERE r.closed_on < $as_of - duration({days: $grace_days}) AND r.outcome = 'revoked'
+MATCH (r)-[:BASED_ON]->(j:Case)<-[:BASED_ON]-(e:Case {kind: 'enforcement'})
+WHERE e.filed_on <= $as_of
+  AND NOT (e.status IN $final_statuses AND coalesce(e.closed_on, $as_of) <= $as_of)
+WITH e, j, r ORDER BY r.closed_on, r.case_no
+WITH e, j, collect(r) AS retrials
+WITH e, j, retrials, head(retrials) AS r, duration.inDays(head(retrials).closed_on, $as_of).days AS since
+CALL (e) {
+  OPTIONAL MATCH (x:Party)-[:RESPONDENT_IN]->(e)
+  WITH x ORDER BY x.uid
+  RETURN collect(x) AS respondents
+}
+WITH e, j, retrials, r, since, respondents, head(respondents) AS p
+RETURN e.case_no AS case_no,
+       e.court_code AS court_code,
+       p.uid AS party_uid,
+       CASE WHEN p IS NULL THEN null
+            ELSE coalesce(substring(head(p.source_keys), size(split(head(p.source_keys), ':')[0]) + 1), p.uid) END AS party_id,
+       p.id_number AS id_number,
+       [j.case_no] + [x IN retrials | x.case_no] AS related,
+       [n IN [e, j] + retrials + respondents | elementId(n)] AS evidence,
+       CASE WHEN 0.6 + 0.4 * (since - $grace_days) / 60.0 > 1 THEN 1.0
+            ELSE 0.6 + 0.4 * (since - $grace_days) / 60.0 END AS score,
+       '本案' + e.case_no + '的执行依据' + j.case_no + '已被再审案件' + r.case_no + '于' + toString(r.closed_on)
+         + '撤销，已逾' + toString(since) + '天，本案仍未终结执行，应依法裁定终结执行。' AS message
+ORDER BY case_no

@@ -1,0 +1,411 @@
+"""Each detector of the specification: a positive case and every near-miss its rule names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from test_detectors_builder import AS_OF, Builder, d, days_before, detect, keys
+
+from graph_model.db import Graph
+
+A_FILED = d("2026-01-05")
+
+
+def cno(n: int, kind: str = "执") -> str:
+    return f"(2026)沪0104{kind}{n}号"
+
+
+# -- hidden_receivable --------------------------------------------------------------------------
+def test_hidden_receivable_claim_in_another_open_case_and_receivable(graph: Graph) -> None:
+    b = Builder(graph)
+    for pid in ("debtor", "creditor", "other", "owing", "paid", "closedb", "estate", "late", "unknown"):
+        b.party(pid, name={"debtor": "张三", "owing": "李四"}.get(pid, pid))
+    b.enforcement(cno(1), "debtor", "creditor")
+    b.enforcement(cno(2), "other", "debtor", amount=50000.0, amount_paid=10000.0)  # debtor's open claim
+    # a receivable
+    b.party("debtor2", name="王五")
+    b.enforcement(cno(3), "debtor2", "creditor")
+    b.asset("R1", "debtor2", "receivable", 30000.0, counterparty="owing")
+    # near misses: A fully paid; B concluded; B fully paid; asset not a receivable; B filed after as_of
+    b.enforcement(cno(4), "paid", "creditor", amount=1000.0, amount_paid=1000.0)
+    b.enforcement(cno(5), "other", "paid")
+    b.enforcement(cno(6), "closedb", "creditor")
+    b.enforcement(cno(7), "other", "closedb", status="concluded", closed_on=d("2026-03-01"))
+    b.party("fullb")
+    b.enforcement(cno(8), "fullb", "creditor")
+    b.enforcement(cno(9), "other", "fullb", amount=500.0, amount_paid=500.0)
+    b.enforcement(cno(10), "estate", "creditor")
+    b.asset("H1", "estate", "real_estate", 900000.0)
+    b.enforcement(cno(11), "late", "creditor")
+    b.enforcement(cno(12), "other", "late", filed_on=AS_OF + dt.timedelta(days=1))
+    # an unknown amount counts as outstanding (on both sides)
+    b.enforcement(cno(13), "unknown", "creditor", amount=None, amount_paid=None)
+    b.enforcement(cno(14), "other", "unknown", amount=None, amount_paid=None)
+
+    alerts = {a.case_no: a for a in detect(graph, "hidden_receivable")}
+    assert set(alerts) == {cno(1), cno(3), cno(13)}
+    one = alerts[cno(1)]
+    assert one.related == [cno(2)] and one.party_id == "debtor"
+    assert one.basis.startswith("民诉法解释") and "499" in one.basis
+    assert "张三" in one.message and cno(2) in one.message and "40000元" in one.message
+    assert 0.6 <= one.score <= 1.0
+    receivable = alerts[cno(3)]
+    assert receivable.related == ["R1"] and "李四" in receivable.message and "R1" in receivable.message
+
+
+def test_hidden_receivable_same_party_is_the_same_entity_not_the_same_node(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("x", name="赵六")
+    b.party("creditor")
+    b.party("other")
+    # the same legal person known to another court under another party_id, linked by entity_id
+    other_court = Builder(graph, source="court2")
+    other_court.party("x-elsewhere", name="赵六", entity=b.uid("x"))
+    other_court.uids.update(b.uids)
+    b.enforcement(cno(1), "x", "creditor")
+    other_court.enforcement("(2025)京0105执9号", "other", "x-elsewhere", court_code="京0105")
+    # a namesake that is a different legal person raises nothing
+    b.party("y", name="孙七")
+    other_court.party("y-namesake", name="孙七")
+    b.enforcement(cno(2), "y", "creditor")
+    other_court.enforcement("(2025)京0105执10号", "other", "y-namesake", court_code="京0105")
+
+    alerts = detect(graph, "hidden_receivable")
+    assert keys(alerts) == {f"hidden_receivable:{cno(1)}"}
+    assert alerts[0].related == ["(2025)京0105执9号"]
+
+
+# -- collusive_settlement -----------------------------------------------------------------------
+def _collusion_base(b: Builder, tag: str) -> tuple[str, str]:
+    """Debtor <tag> in open case A (filed A_FILED); applicant in case B against <tag>-q."""
+    b.party(tag, name=f"债务人{tag}")
+    b.party(f"{tag}-q", name=f"对方{tag}")
+    b.party("creditor") if "creditor" not in b.uids else None
+    a, bb = f"(2026)沪0104执{tag}号", f"(2025)沪0104执{tag}号"
+    b.enforcement(a, tag, "creditor", filed_on=A_FILED)
+    b.enforcement(bb, f"{tag}-q", tag, filed_on=d("2025-06-01"))
+    return a, bb
+
+
+def test_collusive_settlement_rules_and_near_misses(graph: Graph) -> None:
+    b = Builder(graph)
+    signed = d("2026-02-01")
+    a50, b50 = _collusion_base(b, "50")  # settled at exactly 50% → cheap
+    b.settlement(b50, signed, 50000.0, 100000.0)
+    a60, b60 = _collusion_base(b, "60")  # 60% and nothing else → no alert
+    b.settlement(b60, signed, 60000.0, 100000.0)
+    aorig, borig = _collusion_base(b, "41")  # no original amount: B's outstanding (100000) is the base
+    b.settlement(borig, signed, 40000.0)
+    apay, bpay = _collusion_base(b, "90")  # 90%, but paid to a third party
+    b.party("friend", name="朋友")
+    b.settlement(bpay, signed, 90000.0, 100000.0, payee="friend")
+    aself, bself = _collusion_base(b, "91")  # 90% paid to the debtor himself → no alert
+    b.settlement(bself, signed, 90000.0, 100000.0, payee="91")
+    aold, bold = _collusion_base(b, "42")  # cheap, but signed before A was filed → no alert
+    b.settlement(bold, days_before(1, A_FILED), 10000.0, 100000.0)
+    # linked within two hops: B's respondent shares a phone with the debtor's spouse
+    atwo, btwo = _collusion_base(b, "2h")
+    b.party("2h-spouse", phones=("13911112222",))
+    b.party("2h-q2", phones=("13911112222",))
+    b.relation("2h", "2h-spouse", "spouse")
+    graph.write("MATCH (q:Party {uid: $q}), (ph:Phone {number: '13911112222'}) MERGE (q)-[:HAS_PHONE]->(ph)",
+                {"q": b.uid("2h-q")})
+    b.settlement(btwo, signed, 95000.0, 100000.0)
+    # three hops away: debtor — m1 — m2 — respondent of B → no alert
+    athree, bthree = _collusion_base(b, "3h")
+    b.party("3h-m1")
+    b.party("3h-m2")
+    b.relation("3h", "3h-m1", "sibling")
+    b.relation("3h-m1", "3h-m2", "employee")
+    b.relation("3h-m2", "3h-q", "legal_representative")
+    b.settlement(bthree, signed, 95000.0, 100000.0)
+
+    alerts = {a.case_no: a for a in detect(graph, "collusive_settlement")}
+    assert set(alerts) == {a50, aorig, apay, atwo}
+    assert alerts[a50].related == [b50] and "50%" in alerts[a50].message
+    assert alerts[apay].related == sorted([bpay, "friend"]) and "朋友" in alerts[apay].message
+    assert set(alerts[atwo].related) == {btwo, "2h-q", "2h-spouse"}
+    assert alerts[a50].score == 0.6
+    assert "刑法" in alerts[a50].basis and "154" in alerts[a50].basis
+
+
+# -- repeat_offender_employer -------------------------------------------------------------------
+def _labor_cases(b: Builder, company: str, n: int, filed: list[dt.date] | None = None,
+                 statuses: list[str] | None = None) -> list[str]:
+    cases = []
+    for i in range(n):
+        award = f"徐劳人仲(2024)办字第{company}{i}号"
+        b.case(award, kind="labor_arbitration", status="concluded", filed_on=d("2024-01-01"), cause="劳动争议")
+        worker = f"{company}-w{i}"
+        b.party(worker)
+        case_no = f"(2026)沪0104执{company}{i}号"
+        b.enforcement(case_no, company, worker, origin=award, filed_on=(filed or [])[i] if filed else d("2026-01-01"),
+                      status=(statuses or [])[i] if statuses else "pending")
+        cases.append(case_no)
+    return cases
+
+
+def test_repeat_offender_employer_counts_open_labor_cases_within_730_days(graph: Graph) -> None:
+    b = Builder(graph)
+    for c in ("c3", "c2", "c731", "c730", "cdone", "ccause"):
+        b.party(c, kind="company", name=f"公司{c}")
+    three = _labor_cases(b, "c3", 3)
+    _labor_cases(b, "c2", 2)
+    _labor_cases(b, "c731", 3, filed=[d("2026-01-01"), d("2026-01-01"), days_before(731)])
+    at730 = _labor_cases(b, "c730", 3, filed=[d("2026-01-01"), d("2026-01-01"), days_before(730)])
+    _labor_cases(b, "cdone", 3, statuses=["pending", "pending", "concluded"])
+    # cause alone (no award origin) makes a labor case too
+    for i in range(3):
+        b.party(f"cc-w{i}")
+        b.enforcement(f"(2026)沪0104执cc{i}号", "ccause", f"cc-w{i}", cause="追索劳动报酬纠纷")
+    # a sister company sharing the legal representative of c3, and one sharing a 60% shareholder
+    b.party("boss", name="老板")
+    b.party("sister", kind="company", name="姐妹公司")
+    b.relation("boss", "c3", "legal_representative")
+    b.relation("boss", "sister", "legal_representative")
+    b.party("holder", kind="company", name="控股公司")
+    b.party("sub", kind="company", name="子公司")
+    b.party("minor", kind="company", name="参股公司")
+    b.relation("holder", "c3", "shareholder", share=0.6)
+    b.relation("holder", "sub", "shareholder", share=0.5)
+    b.relation("holder", "minor", "shareholder", share=0.2)
+
+    alerts = {a.party_id: a for a in detect(graph, "repeat_offender_employer")}
+    assert set(alerts) == {"c3", "c730", "ccause"}
+    c3 = alerts["c3"]
+    assert c3.case_no is None and c3.key == f"repeat_offender_employer:{b.uid('c3')}"
+    assert c3.related == sorted(three + ["sister", "sub"])
+    assert c3.score == 0.6 and "公司c3" in c3.message and "执行转破产" in c3.message
+    assert set(at730) <= set(alerts["c730"].related)
+    assert "511" in c3.basis
+
+
+# -- detained_debtor ----------------------------------------------------------------------------
+def test_detained_debtor_on_each_open_case_while_detained(graph: Graph) -> None:
+    b = Builder(graph)
+    for pid in ("held", "released", "today", "future", "creditor"):
+        b.party(pid, name=pid)
+    b.party("firm", kind="company")
+    b.detention("held", d("2026-01-01"), kind="imprisonment", facility="某监狱")
+    b.enforcement(cno(1), "held", "creditor")
+    b.enforcement(cno(2), "held", "creditor", status="terminated_no_assets", closed_on=d("2026-03-01"))
+    b.enforcement(cno(3), "held", "creditor", status="concluded", closed_on=d("2026-03-01"))
+    b.detention("released", d("2026-01-01"), end_on=days_before(1))  # ended before as_of
+    b.enforcement(cno(4), "released", "creditor")
+    b.detention("today", d("2026-01-01"), end_on=AS_OF)  # still held on as_of
+    b.enforcement(cno(5), "today", "creditor")
+    b.detention("future", AS_OF + dt.timedelta(days=1))  # starts after as_of
+    b.enforcement(cno(6), "future", "creditor")
+
+    alerts = {a.case_no: a for a in detect(graph, "detained_debtor")}
+    assert set(alerts) == {cno(1), cno(2), cno(5)}
+    assert alerts[cno(1)].score == 1.0 and alerts[cno(5)].score == 0.7
+    assert "某监狱" in alerts[cno(1)].message and "送达" in alerts[cno(1)].message
+
+
+# -- restriction_not_lifted ---------------------------------------------------------------------
+FRIDAY = d("2026-06-05")  # working days after it: Mon 8 (1st), Tue 9 (2nd), Wed 10 (3rd), Thu 11 (4th)
+
+
+def test_restriction_lifted_on_third_working_day_is_in_time_fourth_is_late(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p", name="钱八")
+    b.party("creditor")
+    for n, lifted in ((1, d("2026-06-10")), (2, d("2026-06-11")), (3, None)):
+        b.enforcement(cno(n), "p", "creditor", status="concluded", closed_on=FRIDAY)
+        b.measure(f"M{n}", cno(n), "consumption_restriction", party="p", lifted_on=lifted)
+    # settled and performed: the reference date is performed_on
+    b.enforcement(cno(4), "p", "creditor", status="settled")
+    b.settlement(cno(4), d("2026-05-01"), 1000.0, 2000.0, performed_on=FRIDAY)
+    b.measure("M4", cno(4), "dishonest_list", party="p")
+    # settled but not performed; a pending case; a freeze left in force: nothing to lift
+    b.enforcement(cno(5), "p", "creditor", status="settled")
+    b.settlement(cno(5), d("2026-05-01"), 1000.0, 2000.0)
+    b.measure("M5", cno(5), "dishonest_list", party="p")
+    b.enforcement(cno(6), "p", "creditor")
+    b.measure("M6", cno(6), "consumption_restriction", party="p")
+    b.enforcement(cno(7), "p", "creditor", status="concluded", closed_on=FRIDAY)
+    b.measure("M7", cno(7), "freeze")
+
+    alerts = {a.case_no: a for a in detect(graph, "restriction_not_lifted")}
+    assert set(alerts) == {cno(2), cno(3), cno(4)}
+    assert alerts[cno(2)].related == ["M2"] and "2026-06-11" in alerts[cno(2)].message
+    assert "至今未解除" in alerts[cno(3)].message and "失信" in alerts[cno(4)].message
+    assert "法释〔2017〕7号" in alerts[cno(3)].basis
+
+    # a measure still in force counts only once as_of is past the third working day
+    assert cno(3) not in {a.case_no for a in detect(graph, "restriction_not_lifted", as_of=d("2026-06-10"))}
+    assert cno(3) in {a.case_no for a in detect(graph, "restriction_not_lifted", as_of=d("2026-06-11"))}
+    # a holiday on Monday moves the third working day to Thursday
+    late = {a.case_no for a in detect(graph, "restriction_not_lifted", holidays="2026-06-08")}
+    assert cno(2) not in late and cno(3) in late
+
+
+# -- funds_not_disbursed ------------------------------------------------------------------------
+def test_funds_disbursed_on_day_30_in_time_day_31_late(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p")
+    b.party("creditor", name="申请人甲")
+    received = d("2026-05-01")
+    for n in range(1, 5):
+        b.enforcement(cno(n), "p", "creditor")
+    b.payment("PAY1", cno(1), received, disbursed_on=received + dt.timedelta(days=30))
+    b.payment("PAY2", cno(2), received, disbursed_on=received + dt.timedelta(days=31))
+    b.payment("PAY3", cno(3), days_before(30))  # not disbursed, held 30 days on as_of
+    b.payment("PAY4", cno(4), days_before(31), amount=12345.0)  # not disbursed, held 31 days
+
+    alerts = {a.case_no: a for a in detect(graph, "funds_not_disbursed")}
+    assert set(alerts) == {cno(2), cno(4)}
+    assert alerts[cno(4)].related == ["PAY4"] and "12345元" in alerts[cno(4)].message
+    assert "申请人甲" in alerts[cno(4)].message and alerts[cno(4)].party_id == "creditor"
+    assert "法发〔2017〕6号" in alerts[cno(2)].basis
+
+
+# -- auction_delay ------------------------------------------------------------------------------
+def test_auction_listed_on_day_30_in_time_day_31_late_and_open_180_days(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p")
+    b.party("creditor")
+    ordered = d("2026-01-02")
+    for n in range(1, 10):
+        b.enforcement(cno(n), "p", "creditor")
+    b.auction("AU1", cno(1), ordered, listed_on=ordered + dt.timedelta(days=30), result="sold",
+              closed_on=d("2026-03-01"))
+    b.auction("AU2", cno(2), ordered, listed_on=ordered + dt.timedelta(days=31), result="sold",
+              closed_on=d("2026-03-01"))
+    b.auction("AU3", cno(3), days_before(30))  # not listed, 30 days since the ruling
+    b.auction("AU4", cno(4), days_before(31))  # not listed, 31 days
+    b.auction("AU5", cno(5), days_before(100), result="withdrawn")  # withdrawn: nothing to list
+    b.auction("AU6", cno(6), days_before(200), listed_on=days_before(180), result="pending")
+    b.auction("AU7", cno(7), days_before(200), listed_on=days_before(181), result="pending")
+    b.auction("AU8", cno(8), days_before(200), listed_on=days_before(181), result="sold", closed_on=days_before(10))
+    b.auction("AU9", cno(9), days_before(200), listed_on=days_before(181))  # result empty: still open
+
+    alerts = {a.case_no: a for a in detect(graph, "auction_delay")}
+    assert set(alerts) == {cno(2), cno(4), cno(7), cno(9)}
+    assert alerts[cno(4)].related == ["AU4"] and "未挂网" in alerts[cno(4)].message
+    assert "180天" in alerts[cno(7)].message
+    assert "法释〔2016〕18号" in alerts[cno(2)].basis
+
+
+# -- retrial_not_terminated ---------------------------------------------------------------------
+def test_retrial_revoked_and_enforcement_not_terminated_after_30_days(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p")
+    b.party("creditor")
+    scenarios = {  # n: (retrial outcome, days since the retrial closed, enforcement status)
+        1: ("revoked", 31, "pending"),
+        2: ("upheld", 90, "pending"),
+        3: ("revoked", 30, "pending"),
+        4: ("revoked", 90, "terminated"),
+        5: ("amended", 90, "suspended"),
+        6: ("revoked", 90, "terminated_no_assets"),
+    }
+    for n, (outcome, since, status) in scenarios.items():
+        judgment = f"(2024)沪0104民初{n}号"
+        b.case(judgment, kind="civil", status="concluded", filed_on=d("2024-01-01"), closed_on=d("2024-06-01"))
+        b.case(f"(2025)沪01民再{n}号", kind="retrial", status="concluded", filed_on=d("2025-06-01"),
+               closed_on=days_before(since), outcome=outcome, origin=judgment)
+        closed = days_before(5) if status in ("terminated",) else None
+        b.enforcement(cno(n), "p", "creditor", origin=judgment, status=status, closed_on=closed)
+
+    alerts = {a.case_no: a for a in detect(graph, "retrial_not_terminated")}
+    assert set(alerts) == {cno(1), cno(6)}
+    assert alerts[cno(1)].related == ["(2024)沪0104民初1号", "(2025)沪01民再1号"]
+    assert "(2025)沪01民再1号" in alerts[cno(1)].message and "268" in alerts[cno(1)].basis
+
+
+# -- bankrupt_unpaid_fees -----------------------------------------------------------------------
+def test_bankrupt_company_owing_fees_in_other_cases(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("co", kind="company", name="破产公司")
+    b.party("clean", kind="company")
+    b.party("done", kind="company")
+    b.party("x")
+    k = "(2026)沪03破1号"
+    b.case(k, kind="bankruptcy", claims_deadline=d("2026-09-30"))
+    b.role("co", k, "respondent", fees_unpaid=999.0)  # fees in K itself do not count
+    b.case("(2025)沪0104民初7号", kind="civil", status="concluded")
+    b.role("co", "(2025)沪0104民初7号", "defendant", fees_unpaid=500.0)
+    b.case("(2025)沪0104民初8号", kind="civil", status="concluded")
+    b.role("co", "(2025)沪0104民初8号", "plaintiff", fees_unpaid=300.5)
+    b.case("(2025)沪0104民初9号", kind="civil")
+    b.role("co", "(2025)沪0104民初9号", "plaintiff", fees_unpaid=0.0)
+    # no fees owed; a bankruptcy no longer pending
+    b.case("(2026)沪03破2号", kind="bankruptcy")
+    b.role("clean", "(2026)沪03破2号", "respondent")
+    b.case("(2025)沪0104民初10号", kind="civil")
+    b.role("clean", "(2025)沪0104民初10号", "defendant", fees_unpaid=0.0)
+    b.case("(2025)沪03破3号", kind="bankruptcy", status="concluded", closed_on=d("2026-03-01"))
+    b.role("done", "(2025)沪03破3号", "respondent")
+    b.case("(2025)沪0104民初11号", kind="civil")
+    b.role("done", "(2025)沪0104民初11号", "defendant", fees_unpaid=100.0)
+
+    alerts = detect(graph, "bankrupt_unpaid_fees")
+    assert keys(alerts) == {f"bankrupt_unpaid_fees:{k}"}
+    alert = alerts[0]
+    assert alert.related == ["(2025)沪0104民初7号", "(2025)沪0104民初8号"]
+    assert "800.5元" in alert.message and "2026-09-30" in alert.message and alert.score == 1.0
+    assert "破产法" in alert.basis
+
+
+# -- suspicious_asset_transfer ------------------------------------------------------------------
+def test_suspicious_transfer_window_price_and_link(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("creditor")
+    scenarios = {  # tag: (days before filing, price, value, how the buyer is related)
+        "gift365": (365, 0.0, 100000.0, None),
+        "gift366": (366, 0.0, 100000.0, None),
+        "cheap": (10, 60000.0, 100000.0, None),
+        "fair": (10, 80000.0, 100000.0, None),
+        "spouse": (10, 80000.0, 100000.0, "spouse"),
+        "twohop": (10, 80000.0, 100000.0, "twohop"),
+        "threehop": (10, 80000.0, 100000.0, "threehop"),
+        "after": (-20, 0.0, None, None),  # after the filing, a gift of unknown value
+    }
+    expected = set()
+    for tag, (before, price, value, link) in scenarios.items():
+        b.party(tag, name=f"被执行人{tag}", addresses=(f"地址{tag}",))
+        b.party(f"{tag}-buyer", name=f"受让人{tag}")
+        case_no = b.enforcement(f"(2026)沪0104执{tag}号", tag, "creditor", filed_on=A_FILED)
+        b.asset(f"H-{tag}", tag, "real_estate", value, description=f"房产{tag}")
+        b.transfer(f"H-{tag}", tag, f"{tag}-buyer", A_FILED - dt.timedelta(days=before), price)
+        if link == "spouse":
+            b.relation(f"{tag}-buyer", tag, "spouse")
+        elif link == "twohop":  # the buyer lives where the debtor's sibling lives
+            b.party(f"{tag}-sib", addresses=(f"地址{tag}-sib",))
+            b.relation(tag, f"{tag}-sib", "sibling")
+            graph.write("MATCH (q:Party {uid: $q}), (ad:Address {text: $t}) MERGE (q)-[:HAS_ADDRESS]->(ad)",
+                        {"q": b.uid(f"{tag}-buyer"), "t": f"地址{tag}-sib"})
+        elif link == "threehop":
+            b.party(f"{tag}-m1")
+            b.party(f"{tag}-m2")
+            b.relation(tag, f"{tag}-m1", "parent")
+            b.relation(f"{tag}-m1", f"{tag}-m2", "director")
+            b.relation(f"{tag}-m2", f"{tag}-buyer", "guarantor")
+        if tag in ("gift365", "cheap", "spouse", "twohop", "after"):
+            expected.add(case_no)
+
+    alerts = {a.case_no: a for a in detect(graph, "suspicious_asset_transfer")}
+    assert set(alerts) == expected
+    gift = alerts["(2026)沪0104执gift365号"]
+    assert gift.related == ["H-gift365", "gift365-buyer"] and "无偿" in gift.message and gift.score == 0.8
+    assert set(alerts["(2026)沪0104执twohop号"].related) == {"H-twohop", "twohop-buyer", "twohop-sib"}
+    assert "538" in gift.basis
+
+
+# -- every detector: as_of replay and determinism -----------------------------------------------
+def test_as_of_ignores_facts_dated_after_it(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("debtor")
+    b.party("creditor")
+    b.party("other")
+    b.enforcement(cno(1), "debtor", "creditor", filed_on=d("2026-01-05"))
+    b.enforcement(cno(2), "other", "debtor", filed_on=d("2026-03-01"))
+    assert detect(graph, "hidden_receivable", as_of=d("2026-02-01")) == []  # B not filed yet
+    assert len(detect(graph, "hidden_receivable", as_of=d("2026-03-01"))) == 1
+    # a case concluded after as_of was still open on as_of
+    graph.write("MATCH (c:Case {case_no: $c}) SET c.status = 'concluded', c.closed_on = date('2026-05-01')",
+                {"c": cno(2)})
+    assert detect(graph, "hidden_receivable") == []
+    assert len(detect(graph, "hidden_receivable", as_of=d("2026-04-01"))) == 1
