@@ -3,6 +3,7 @@
 from api.cli import (
     audit,  # noqa: F401  (registers `debtgraph audit export`)
     db,  # noqa: F401  (registers `debtgraph db …`)
+    generate,  # noqa: F401  (registers `debtgraph generate`)
     keys,  # noqa: F401  (registers `debtgraph keys …`)
     load,  # noqa: F401  (registers `debtgraph load`)
     network,  # noqa: F401  (registers `debtgraph network …`)

@@ -341,7 +341,7 @@ class Generator:
             filed = self.day(2200, 15)
             earliest = filed if earliest is None or filed < earliest else earliest
             self.enforcement(d, creditor, cause, labor, filed)
-        if person and rng.random() < 0.6:
+        if person and rng.random() < 0.8:
             spouse = pop.member(pop.household(d), 1)
             if spouse is not None:
                 self.relation(d, spouse, "spouse")
@@ -515,11 +515,11 @@ class Generator:
         rng, pop = self.rng, self.pop
         value = round(rng.uniform(50_000, 400_000), -2)
         plate = f"沪{rng.choice('ABCDEFGHJKLMN')}{rng.randrange(100000):05d}"
-        if rng.random() < 0.5 and pop.kind(d) == PERSON and pop.member(pop.household(d), 2) is not None:
-            target = pop.member(pop.household(d), 2)
+        spouse = pop.member(pop.household(d), 1) if pop.kind(d) == PERSON else None
+        if rng.random() < 0.5 and spouse is not None:  # the spouse shares the debtor's address: related
+            target = spouse
             on = earliest - dt.timedelta(days=rng.randint(400, 1500))
             price = 0.0
-            self.relation(d, target, "parent" if pop.birth(d) < pop.birth(target) else "relative")
         else:
             target = pop.neutral_person(rng.getrandbits(40))
             on = earliest - dt.timedelta(days=rng.randint(-200, 300))
@@ -608,10 +608,9 @@ class Generator:
             else:
                 row = (code, "enforcement", "", "", "", "", "pending", "1000", "", "", "", "")
         elif file == "case_parties":
-            row = (unknown_case, undefined, "applicant", "") if reason == "undefined party_id" else \
-                (unknown_case, someone, "guarantor", "")
-            if reason == "unknown enum":  # only the role is wrong: name a case that exists
-                row = (w.c(self.last_case), someone, "guarantor", "")
+            # a case that exists (the export's filler case): only the party or only the role is wrong
+            row = (w.c(self.last_case), undefined, "applicant", "") if reason == "undefined party_id" else \
+                (w.c(self.last_case), someone, "guarantor", "")
         elif file == "relations":
             row = (someone, other, "friend", "", "", "") if reason == "unknown enum" else (someone, undefined, "relative", "", "", "")
         elif file == "assets":
@@ -703,7 +702,8 @@ class Generator:
             if kind != PERSON:
                 registered = w.d(pop.registered_on(i, as_of))
                 if not status:
-                    status = "bankrupt" if self.bankrupt(i) else "revoked" if pop.h(i, 19) % 100 < 6 else "active"
+                    status = "bankrupt" if self.bankrupt(i) else "revoked" if (
+                        pop.c0 <= i < pop.c1 and pop.category(i) == DEBTOR and pop.h(i, 19) % 100 < 12) else "active"
             phone = pop.phone(i)
             address = pop.address(i)
             name = self.name_override.get(i) or pop.name(i)

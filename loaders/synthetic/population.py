@@ -9,8 +9,9 @@ only when the population says so (members of one household share its address).
 
 Index blocks: banks, law firms, the scenario block (planted stories and their
 decoys, kinds set by the planner), companies, persons (households of three:
-member 0 is the "primary" — debtor, creditor or neutral — members 1 and 2 are
-the spouse and a parent or child, always neutral).
+households of two:
+member 0 is the "primary" — debtor, creditor or neutral — member 1 is the spouse,
+always neutral).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class Population:
         companies = int(rest * 0.22)
         self.c0, self.c1 = self.s1, self.s1 + companies
         self.p0 = self.c1
-        self.households = (n - self.p0 + 2) // 3
+        self.households = (n - self.p0 + 1) // 2
 
     # -- hashing -------------------------------------------------------------------------------------
     def h(self, i: int, salt: int) -> int:
@@ -120,25 +121,25 @@ class Population:
         if self.c0 <= i < self.c1:
             r = self.h(i, 7) % 100
             return DEBTOR if r < 50 else CREDITOR if r < 72 else NEUTRAL
-        if i >= self.p0 and (i - self.p0) % 3 == 0:
+        if i >= self.p0 and (i - self.p0) % 2 == 0:
             r = self.h(i, 7) % 100
-            return DEBTOR if r < 58 else CREDITOR if r < 72 else NEUTRAL
+            return DEBTOR if r < 60 else CREDITOR if r < 75 else NEUTRAL
         return NEUTRAL
 
     def household(self, i: int) -> int:
         """Household number (persons share its address); scenario persons live alone."""
         if i >= self.p0:
-            return (i - self.p0) // 3
+            return (i - self.p0) // 2
         return self.households + 1 + i
 
     def member(self, household: int, k: int) -> int | None:
-        i = self.p0 + household * 3 + k
+        i = self.p0 + household * 2 + k
         return i if i < self.n else None
 
     def neutral_person(self, r: int) -> int:
-        """A neutral person (spouse or parent member of a household) picked by the number ``r``."""
-        hh = r % max(1, (self.n - self.p0) // 3)
-        return self.p0 + hh * 3 + 1 + (r >> 20) % 2
+        """A neutral person (the spouse member of a household) picked by the number ``r``."""
+        hh = r % max(1, (self.n - self.p0) // 2)
+        return self.p0 + hh * 2 + 1
 
     # -- persons -------------------------------------------------------------------------------------
     def male(self, i: int) -> bool:
@@ -182,7 +183,7 @@ class Population:
         if kind != PERSON:
             prefix = "91" if kind == COMPANY else "31"
             area = "310000" if i < self.s0 else "3101" + ("04", "09", "15", "06", "05", "12", "01", "10")[self.h(i, 3) % 8]
-            return social_credit_code(prefix, area, (i * 7_919_423 + (self.key & 0xFFFFF)) % 31**8)
+            return social_credit_code(prefix, area, (i * 528_491_723_459 + (self.key & 0xFFFFF)) % 31**8)
         x = (i * 1_000_003 + (self.key & 0xFFFFFF)) % _ID_SPACE
         x, day = divmod(x, _BIRTH_DAYS)
         seq, area = divmod(x, len(_UNIQUE_AREAS))

@@ -6,7 +6,8 @@ them but what the story writes). A story may span two exports — the debtor's c
 in one court, its creditor case in another — and is built once per export it
 touches, from its own seeded random generator, so both halves agree.
 
-Counts: ``max(2, parties // 1000)`` planted stories and as many decoys per detector.
+Counts per detector: ``max(variants, parties // 1000)`` planted stories and as many decoys, cycling
+through the variants, so every variant appears at any size.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def plan(parties: int, exports: int, seed: int) -> list[Scenario]:
     for detector, (plants, decoys) in VARIANTS.items():
         for planted, variants in ((True, plants), (False, decoys)):
             names = list(variants)
-            for k in range(count if planted else max(count, len(names))):
+            for k in range(max(count, len(names))):
                 name = names[k % len(names)]
                 x = serial % exports
                 y = (serial + 1) % exports

@@ -90,7 +90,10 @@ class ExportWriter:
         court = COURT_INDEX[court_code]
         key = (court, TYPE_INDEX[type_code], year)
         seq = self._seq.get(key)
-        seq = 1 + self.rng.randrange(200) if seq is None else seq + 1 + (self.rng.random() < 0.3)
+        if seq is None:  # busy courts: enforcement and first-instance numbers run into the thousands
+            seq = 1 + self.rng.randrange(3000 if type_code in ("执", "民初") else 200)
+        else:
+            seq += 1 + (self.rng.random() < 0.3)
         self._seq[key] = seq
         return pack_case(court, key[1], year, seq)
 
