@@ -51,7 +51,7 @@ class EnumSpec:
             return self.aliases[text]
         if key in self.aliases:
             return self.aliases[key]
-        raise ValueError(f"unknown {self.name} value (expected one of: {', '.join(self.values)})")
+        raise ValueError(f"unknown value (expected one of: {', '.join(self.values)})")
 
 
 @dataclass(frozen=True)

@@ -150,11 +150,20 @@ class _Rejects:
             self.writer = csv.writer(self.fh)
             self.writer.writerow(REJECTS_HEADER)
 
+        self.pending: list[Reject] = []
+
     def add(self, reject: Reject) -> None:
-        if self.writer is not None:
-            self.writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
-        if len(self.summary.rejects) < LoadSummary.REJECTS_KEPT:
-            self.summary.rejects.append(reject)
+        self.pending.append(reject)
+
+    def flush(self) -> None:
+        """Write the chunk's report lines in line order (checks run in several passes over a chunk)."""
+        self.pending.sort(key=lambda r: r.line)
+        for reject in self.pending:
+            if self.writer is not None:
+                self.writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
+            if len(self.summary.rejects) < LoadSummary.REJECTS_KEPT:
+                self.summary.rejects.append(reject)
+        self.pending.clear()
 
     def close(self) -> None:
         if self.fh is not None:
@@ -281,6 +290,7 @@ class _ExportLoader:
                 handler = getattr(self, f"_rows_{table.spec.name}")
                 for chunk in table.chunks(self.batch_size):
                     parts = handler(table, fs, self._clean(table, fs, chunk))
+                    self.rejects.flush()
                     writer.submit(parts, table.label, len(chunk))
                 writer.drain()  # a file's rows are in before the next file refers to them
         finally:
@@ -444,8 +454,8 @@ class _ExportLoader:
                 uid = f"src:{self.source}:{party_id}"
                 if check.value is not None:
                     v["\x00notes"].insert(0, (table.spec.columns["id_number"], raw.get("id_number"),
-                                              f"id_number {check.problem}; kept as id_number_raw, "
-                                              "party marked id_invalid and not matched across exports"))
+                                              f"id_number fails its check ({check.problem}); kept as id_number_raw, "
+                                              "party marked id_invalid, not used to match parties across exports"))
             self.party_uid[party_id] = uid
             self._accept(fs, line, v)
             parties.append({
