@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None,
         app_version = "0+unknown"
 
     app = FastAPI(title="debtgraph API", version=app_version, description=DESCRIPTION, lifespan=lifespan,
+                  openapi_url=None, docs_url=None, redoc_url=None,  # served by routes/docs.py, behind a key
                   openapi_tags=[{"name": t, "description": d} for t, d in (
                       ("health", "liveness and readiness, no key needed"),
                       ("meta", "version and the caller's identity"),

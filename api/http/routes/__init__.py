@@ -1,13 +1,14 @@
 """The route modules, in the order they appear in the OpenAPI document.
 
-Each module has ``router`` (an APIRouter) and ``PUBLIC`` (True only for health:
-mounted at the root and answering without a key). A new part of the API — the
+Each module has ``router`` (an APIRouter) and ``PUBLIC`` (mounted at the root
+rather than under /api/v1: health, which answers without a key, and the OpenAPI
+document and docs, which need one). A new part of the API — the
 alerts routes, the loads endpoint — is one more module added to ROUTERS; its
 routes declare ``require("<permission>")`` and the auth tests cover them.
 """
 
 from types import ModuleType
 
-from api.http.routes import audit, cases, console, health, keys, meta, parties, queries
+from api.http.routes import audit, cases, console, docs, health, keys, meta, parties, queries
 
-ROUTERS: list[ModuleType] = [health, meta, parties, cases, queries, console, keys, audit]
+ROUTERS: list[ModuleType] = [health, docs, meta, parties, cases, queries, console, keys, audit]
