@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Query limits.
     debtgraph_query_timeout: float = Field(30.0, description="seconds before a read query is cancelled")
     debtgraph_batch_size: int = Field(5000, description="rows per write transaction in the loaders")
+    debtgraph_detector_config: Path | None = Field(
+        None, description="YAML file overriding detector parameter defaults (thresholds, holidays) per detector")
 
     # The HTTP API (`debtgraph serve`).
     debtgraph_api_host: str = Field("127.0.0.1", description="address `debtgraph serve` listens on")

@@ -22,6 +22,7 @@ from typing import Any
 
 from graph_model.db import Graph
 from graph_model.subgraph import Subgraph, plain
+from graph_model.types.case_numbers import normalise_case_no
 from queries.alerts.run import Alert, DetectorRun
 from queries.statements import statement
 
@@ -138,6 +139,7 @@ def alert_events(graph: Graph, key: str) -> list[dict[str, Any]]:
 def alerts_of_case(graph: Graph, case_no: str, include_parties: bool = True,
                    include_resolved: bool = False) -> list[dict[str, Any]]:
     """The alerts on a case (and the party-level alerts on its respondents), strongest first."""
+    case_no = normalise_case_no(case_no) or ""
     rows = graph.read(statement("alerts/of_case"), {"case_no": case_no, "include_parties": include_parties,
                                                     "include_resolved": include_resolved})
     return [_alert(r["alert"]) for r in rows]

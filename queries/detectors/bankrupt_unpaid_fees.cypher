@@ -2,7 +2,7 @@
 // litigation fees in other cases — the court should file its claim before the claims deadline.
 MATCH (k:Case {kind: 'bankruptcy'})
 WHERE k.filed_on <= $as_of AND (k.status = 'pending' OR k.closed_on > $as_of)
-MATCH (c:Party)-[:RESPONDENT_IN]->(k)
+MATCH (c:Party {kind: 'company'})-[:RESPONDENT_IN]->(k)
 MATCH (ce:Party {entity_id: c.entity_id})-[f:APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN]->(o:Case)
 WHERE o <> k AND f.fees_unpaid > $min_fees AND o.filed_on <= $as_of
 WITH k, c, o, ce, sum(f.fees_unpaid) AS fees ORDER BY o.case_no
