@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from api import auth
 from api.console import ConsoleRefused, execute_read_only, static_check
-from api.http.routes import ROUTERS
 from api.http.security import Require
 from graph_model.db import Graph
 
