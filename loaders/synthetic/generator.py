@@ -76,6 +76,7 @@ class Truth:
     accidental: list[dict] = field(default_factory=list)
     messy: dict | None = None
     stats: dict = field(default_factory=dict)
+    scenarios: dict[str, dict[str, int]] = field(default_factory=dict)  # detector → planted / decoy stories
 
     def counts(self) -> dict[str, int]:
         c = Counter(a["detector"] for a in self.alerts)
@@ -90,6 +91,7 @@ class Truth:
             "exports": self.exports,
             "counts": self.counts(),
             "alerts": self.alerts,
+            "scenarios": self.scenarios,
             "planted": self.planted,
             "decoys": self.decoys,
             "accidental": self.accidental,
@@ -741,6 +743,9 @@ class Generator:
                         for d, items in self.decoys.items()}
         planted_keys = {(d, e["case_no"] or e.get("id_number")) for d, items in truth.planted.items() for e in items}
         truth.accidental = [a for a in alerts if _key(a) not in planted_keys]
+        truth.scenarios = {d: {"planted": sum(1 for s in self.plan if s.detector == d and s.planted),
+                               "decoys": sum(1 for s in self.plan if s.detector == d and not s.planted)}
+                           for d in DETECTORS}
         distinct = sum(1 for i in range(self.pop.n) if any(p[i] for p in self.present))
         appearances = sum(sum(p) for p in self.present)
         truth.stats = {
