@@ -17,7 +17,9 @@ with ``textContent``.
 from __future__ import annotations
 
 import json
+import random
 import re
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -405,18 +407,38 @@ def choose_nodes(sub: Subgraph, cap: int | None, adj: dict[str, set[str]]) -> li
 # --------------------------------------------------------------------------- layout
 
 
-def server_layout(node_ids: list[str], edges: list[tuple[str, str]], seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Spring layout computed here (networkx), scaled to canvas pixels, for views too big for browser physics."""
-    import networkx as nx
+_LAYOUT_LOCK = threading.Lock()
 
-    g = nx.Graph()
-    g.add_nodes_from(node_ids)
-    g.add_edges_from((a, b) for a, b in edges if a != b)
+
+def server_layout(node_ids: list[str], edges: list[tuple[str, str]], seed: int = 7) -> dict[str, tuple[int, int]]:
+    """Force-directed positions computed here, in canvas pixels, for views too big for browser physics.
+
+    igraph's Fruchterman-Reingold (C, grid-accelerated above 1000 nodes) lays out
+    thousands of nodes in about a second; networkx' spring_layout took 20 s for
+    1000 nodes on this project's 2-core machines. Seeded, so a view looks the same
+    each time it is opened.
+    """
+    import igraph
+
     if not node_ids:
         return {}
-    pos = nx.spring_layout(g, seed=seed, iterations=60)
-    scale = max(500.0, 55.0 * len(node_ids) ** 0.5)
-    return {nid: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for nid, (x, y) in pos.items()}
+    index = {nid: i for i, nid in enumerate(node_ids)}
+    pairs = {(min(index[a], index[b]), max(index[a], index[b])) for a, b in edges if a != b}
+    g = igraph.Graph(n=len(node_ids), edges=sorted(pairs))
+    with _LAYOUT_LOCK:  # igraph's random generator is process-wide
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            coords = g.layout_fruchterman_reingold(niter=500, grid="auto").coords
+        finally:
+            igraph.set_random_number_generator(random)
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    # spread so that, fitted to a screen, labels fall under vis' draw threshold until the judge zooms in
+    scale = 180.0 * len(node_ids) ** 0.5 / extent
+    # whole pixels: vis-network truncates positions to integers anyway
+    return {nid: (round((x - cx) * scale), round((y - cy) * scale)) for nid, (x, y) in zip(node_ids, coords, strict=True)}
 
 
 # --------------------------------------------------------------------------- the view
@@ -610,9 +632,10 @@ def _options(n: int, big: bool, seed: int) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
     js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S*", "", js)  # a file the page does not ship
     css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
     for name, text, closing in (("js", js, "</script"), ("css", css, "</style")):
-        if closing in text.lower():
+        if closing in text.lower() or "<!--" in text:
             raise RuntimeError(f"vis-network {name} contains {closing}: it cannot be inlined safely")
     return js, css
 
