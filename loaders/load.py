@@ -417,19 +417,29 @@ class _ExportLoader:
             for no in wanted:
                 self.graph_cases[no] = no in found
 
-    def _unique(self, table: Table, fs: FileSummary, seen: dict[tuple[Any, ...], int], line: int,
+    def _unique(self, table: Table, fs: FileSummary, seen: dict[tuple[Any, ...], tuple[int, int]], line: int,
                 values: dict[str, Any]) -> bool:
+        """False (row rejected) when the row's key repeats an earlier row with other values.
+
+        A repeat with the same values (after cleaning: `70%` = `0.70`) loads, since
+        writing it again changes nothing; a repeat that says something else cannot
+        be stored beside the first and is rejected naming the first line.
+        """
         key_cols = table.spec.unique
         key = tuple(_key(values[c]) for c in key_cols)
+        fingerprint = hash(tuple(_key(values[c]) if not isinstance(values[c], list) else tuple(values[c])
+                                 for c in table.spec.columns))
         first = seen.get(key)
-        if first is not None:
-            self._reject(fs, line, key_cols[0], _key(values[key_cols[0]]),
-                         f"duplicate of line {first} (same {', '.join(key_cols)})")
-            return False
-        seen[key] = line
-        return True
+        if first is None:
+            seen[key] = (line, fingerprint)
+            return True
+        if first[1] == fingerprint:
+            return True
+        self._reject(fs, line, key_cols[0], _key(values[key_cols[0]]),
+                     f"same {', '.join(key_cols)} as line {first[0]} but different values")
+        return False
 
-    def _seen(self, name: str) -> dict[tuple[Any, ...], int]:
+    def _seen(self, name: str) -> dict[tuple[Any, ...], tuple[int, int]]:
         attr = f"_seen_{name}"
         if not hasattr(self, attr):
             setattr(self, attr, {})
