@@ -14,9 +14,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from neo4j.graph import Node
-
 from graph_model.db import Graph
+from graph_model.subgraph import GNode, GRel, Subgraph
 from queries.statements import statement
 
 OPEN_STATUSES = ["pending", "suspended", "terminated_no_assets"]
@@ -47,17 +46,35 @@ class PartyInfo:
         return {"uid": self.uid, "entity_id": self.entity_id, "name": self.name, "kind": self.kind}
 
 
-def party_from_node(node: Node) -> PartyInfo:
-    uid = str(node.get("uid"))
-    return PartyInfo(uid=uid, entity_id=str(node.get("entity_id") or uid), name=node.get("name"),
-                     kind=node.get("kind"), element_id=node.element_id)
+KIND_LABEL = {"person": "Person", "company": "Company", "organization": "Organization"}
+PARTY_COLUMNS = (("uid", "uid"), ("entity_id", "entity"), ("name", "name"), ("kind", "kind"))
 
 
-def party_from_row(row: dict[str, Any], prefix: str = "") -> PartyInfo:
-    """A party from flat row columns ``<prefix>uid``/``entity``/``name``/``kind``."""
-    uid = str(row[f"{prefix}uid"] if f"{prefix}uid" in row else row[prefix.rstrip("_")])
-    entity = row.get(f"{prefix}entity") or uid
-    return PartyInfo(uid=uid, entity_id=str(entity), name=row.get(f"{prefix}name"), kind=row.get(f"{prefix}kind"))
+def party_node(row: dict[str, Any], x: str) -> GNode:
+    """A party from the flat columns ``<x>_id, <x>_uid, <x>_entity, <x>_name, <x>_kind`` the statements return.
+
+    Flat columns instead of whole nodes: decoding full nodes (every name, source key and
+    provenance datetime) cost the equity pull three times its time (bench/bench_network.py).
+    """
+    kind = row.get(f"{x}_kind")
+    labels = ["Party", *([KIND_LABEL[kind]] if kind in KIND_LABEL else [])]
+    props = {key: row[f"{x}_{col}"] for key, col in PARTY_COLUMNS if row.get(f"{x}_{col}") is not None}
+    return GNode(row[f"{x}_id"], sorted(labels), props)
+
+
+def party_of(node: GNode) -> PartyInfo:
+    uid = str(node.properties.get("uid"))
+    return PartyInfo(uid=uid, entity_id=str(node.properties.get("entity_id") or uid), name=node.properties.get("name"),
+                     kind=node.properties.get("kind"), element_id=node.id)
+
+
+def add_to(sub: Subgraph, *items: GNode | GRel) -> None:
+    """Put projected nodes and relationships into a Subgraph (first one seen wins)."""
+    for item in items:
+        if isinstance(item, GNode):
+            sub.nodes.setdefault(item.id, item)
+        else:
+            sub.relationships.setdefault(item.id, item)
 
 
 def resolve_party(graph: Graph, ref: str) -> PartyInfo:
@@ -65,10 +82,10 @@ def resolve_party(graph: Graph, ref: str) -> PartyInfo:
     ref = (ref or "").strip()
     if not ref:
         raise NetworkError("no party given (use a uid, an id_number or <source>:<party_id>)")
-    records = graph.read_records(statement("network/resolve_party"), {"ref": ref})
-    if not records and ":" in ref:
-        records = graph.read_records(statement("network/resolve_party_by_source_key"), {"ref": ref})
-    parties = {r["p"].element_id: party_from_node(r["p"]) for r in records}
+    rows = graph.read(statement("network/resolve_party"), {"ref": ref})
+    if not rows and ":" in ref:
+        rows = graph.read(statement("network/resolve_party_by_source_key"), {"ref": ref})
+    parties = {r["p_id"]: party_of(party_node(r, "p")) for r in rows}
     if not parties:
         raise NetworkError(f"no party {ref!r} in the graph (looked for it as uid, id_number and <source>:<party_id>)")
     if len(parties) > 1:

@@ -34,16 +34,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from neo4j.graph import Relationship
 
 from graph_model.db import Graph
-from graph_model.subgraph import Subgraph
+from graph_model.subgraph import GNode, GRel, Subgraph
 from queries.network.common import (
     CACHE,
     NetworkError,
     PartyInfo,
+    add_to,
     algorithm,
-    party_from_node,
+    party_node,
+    party_of,
     resolve_party,
     today,
 )
@@ -51,6 +52,24 @@ from queries.statements import statement
 
 MAJORITY = 0.5
 EPS = 1e-9
+
+
+@dataclass
+class Link:
+    """One relationship with its two ends, as the .cypher statements here return it (h = start, c = end)."""
+
+    rel: GRel
+    start: GNode
+    end: GNode
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Link:
+        props = {"share": row["r_share"]} if row.get("r_share") is not None else {}
+        return cls(GRel(row["r_id"], row["r_type"], row["h_id"], row["c_id"], props),
+                   party_node(row, "h"), party_node(row, "c"))
+
+    def add_to(self, sub: Subgraph) -> None:
+        add_to(sub, self.start, self.end, self.rel)
 
 
 @dataclass
@@ -67,15 +86,14 @@ class EquityPull:
         self.parties.setdefault(party.entity_id, party)
         self.graph.add_node(party.entity_id)
 
-    def add_holding(self, rel: Relationship) -> tuple[str, str] | None:
-        assert rel.start_node is not None and rel.end_node is not None
-        holder, company = party_from_node(rel.start_node), party_from_node(rel.end_node)
+    def add_holding(self, link: Link) -> tuple[str, str] | None:
+        holder, company = party_of(link.start), party_of(link.end)
         self.add_party(holder)
         self.add_party(company)
-        self.subgraph.add(rel)
+        link.add_to(self.subgraph)
         if holder.entity_id == company.entity_id:
             return None
-        share = rel.get("share")
+        share = link.rel.properties.get("share")
         share = float(share) if share is not None else None
         if self.graph.has_edge(holder.entity_id, company.entity_id):
             old = self.graph[holder.entity_id][company.entity_id]["share"]
@@ -101,13 +119,13 @@ def pull_equity(graph: Graph, seeds: list[PartyInfo], direction: str, max_hops: 
             break
         pull.expanded.update(frontier)
         limit = max(max_nodes * 4, 100)
-        records = graph.read_records(stmt, {"entities": frontier, "as_of": as_of, "limit": limit})
+        records = graph.read(stmt, {"entities": frontier, "as_of": as_of, "limit": limit})
         if len(records) >= limit:
             pull.truncated = True
         nxt: set[str] = set()
         for record in records:
             known = len(pull.parties)
-            edge = pull.add_holding(record["r"])
+            edge = pull.add_holding(Link.of(record))
             if edge is None:
                 continue
             other = edge[0] if direction == "up" else edge[1]
@@ -227,9 +245,9 @@ def _terminal(party: PartyInfo, pull: EquityPull) -> str:
     return "no_known_shareholders"
 
 
-def _declared(graph: Graph, entities: list[str], as_of: dt.date, limit: int, stmt: str) -> list[Relationship]:
-    records = graph.read_records(statement(stmt), {"entities": entities, "as_of": as_of, "limit": limit})
-    return [r["r"] for r in records]
+def _declared(graph: Graph, entities: list[str], as_of: dt.date, limit: int, stmt: str) -> list[Link]:
+    rows = graph.read(statement(stmt), {"entities": entities, "as_of": as_of, "limit": limit})
+    return [Link.of(row) for row in rows]
 
 
 def _pct(value: float | None) -> str:
@@ -278,21 +296,20 @@ def _decide(pull: EquityPull, entity: str, declared: dict[str, list[PartyInfo]],
     return _Decision(None, "none", [entity], f"未找到 {name} 的股东，无法确定实际控制人")
 
 
-def penetrate(graph: Graph, company: PartyInfo, max_hops: int = 10, max_nodes: int = 2000,
+def penetrate(graph: Graph, company: PartyInfo, max_hops: int = 10, max_nodes: int = 5000,
               max_paths: int = 200_000, as_of: dt.date | None = None) -> ControllerResult:
     """Every holder above ``company`` with its cumulative share, and the ultimate controller."""
     as_of = as_of or today()
     pull = pull_equity(graph, [company], "up", max_hops, max_nodes, as_of)
     chains = cumulative_shares(pull.graph, company.entity_id, "up", max_paths)
     declared: dict[str, list[PartyInfo]] = {}
-    for rel in _declared(graph, sorted(pull.parties), as_of, max_nodes, "network/declared_controllers"):
-        assert rel.start_node is not None and rel.end_node is not None
-        who, whom = party_from_node(rel.start_node), party_from_node(rel.end_node)
+    for link in _declared(graph, sorted(pull.parties), as_of, max_nodes, "network/declared_controllers"):
+        who, whom = party_of(link.start), party_of(link.end)
         if who.entity_id != whom.entity_id and all(p.entity_id != who.entity_id for p in declared.get(whom.entity_id, [])):
             declared.setdefault(whom.entity_id, []).append(who)
             declared[whom.entity_id].sort(key=lambda p: p.uid)
             if whom.entity_id == company.entity_id or whom.entity_id in chains.share:
-                pull.subgraph.add(rel)
+                link.add_to(pull.subgraph)
     holders: list[Holder] = []
     intermediates: list[Holder] = []
     for entity, share in chains.share.items():
@@ -324,13 +341,13 @@ def penetrate(graph: Graph, company: PartyInfo, max_hops: int = 10, max_nodes: i
     )
 
 
-def ultimate_controller(graph: Graph, company_ref: str, max_hops: int = 10, max_nodes: int = 2000,
+def ultimate_controller(graph: Graph, company_ref: str, max_hops: int = 10, max_nodes: int = 5000,
                         as_of: dt.date | None = None, use_cache: bool = True) -> ControllerResult:
     """Equity penetration of a company named by uid, id_number or ``<source>:<party_id>`` (cached per load)."""
     company = resolve_party(graph, company_ref)
     if company.kind == "person":
         raise NetworkError(f"{company_ref!r} is a person ({company.label}); equity penetration needs a company")
-    key = ("controller", company.entity_id, max_hops, max_nodes, as_of)
+    key = ("controller", company.entity_id, max_hops, max_nodes, as_of or today())
     return CACHE.get_or_compute(graph, key, lambda: penetrate(graph, company, max_hops, max_nodes, as_of=as_of),
                                 use_cache)
 
@@ -360,23 +377,22 @@ class ControlledResult:
                 "algorithm": self.algorithm, "truncated": self.truncated, "subgraph": self.subgraph.to_json()}
 
 
-def control_of(graph: Graph, party: PartyInfo, max_hops: int = 10, max_nodes: int = 2000,
+def control_of(graph: Graph, party: PartyInfo, max_hops: int = 10, max_nodes: int = 5000,
                as_of: dt.date | None = None) -> ControlledResult:
     """Every company ``party`` controls, each with the rule that makes it so (see the module docstring)."""
     as_of = as_of or today()
     roles = _declared(graph, [party.entity_id], as_of, max_nodes, "network/control_out")
     actual: dict[str, PartyInfo] = {}
     represented: dict[str, PartyInfo] = {}
-    for rel in roles:
-        assert rel.end_node is not None
-        target = party_from_node(rel.end_node)
+    for link in roles:
+        target = party_of(link.end)
         if target.entity_id == party.entity_id:
             continue
-        (actual if rel.type == "ACTUAL_CONTROLLER_OF" else represented).setdefault(target.entity_id, target)
+        (actual if link.rel.type == "ACTUAL_CONTROLLER_OF" else represented).setdefault(target.entity_id, target)
     seeds = [party, *actual.values(), *represented.values()]
     pull = pull_equity(graph, seeds, "down", max_hops, max_nodes, as_of)
-    for rel in roles:
-        pull.subgraph.add(rel)
+    for link in roles:
+        link.add_to(pull.subgraph)
     own = cumulative_shares(pull.graph, party.entity_id, "down")
     truncated = pull.truncated or own.truncated
     controlled: dict[str, ControlledCompany] = {}
@@ -422,11 +438,11 @@ def control_of(graph: Graph, party: PartyInfo, max_hops: int = 10, max_nodes: in
     )
 
 
-def controlled_view(graph: Graph, party_ref: str, max_hops: int = 10, max_nodes: int = 2000,
+def controlled_view(graph: Graph, party_ref: str, max_hops: int = 10, max_nodes: int = 5000,
                     as_of: dt.date | None = None, use_cache: bool = True) -> ControlledResult:
     """:func:`control_of` for a party named by uid, id_number or ``<source>:<party_id>`` (cached per load)."""
     party = resolve_party(graph, party_ref)
-    key = ("controlled", party.entity_id, max_hops, max_nodes, as_of)
+    key = ("controlled", party.entity_id, max_hops, max_nodes, as_of or today())
     return CACHE.get_or_compute(graph, key, lambda: control_of(graph, party, max_hops, max_nodes, as_of), use_cache)
 
 

@@ -5,5 +5,9 @@ UNWIND $ids AS id
 MATCH (n) WHERE elementId(n) = id
 MATCH (n)-[r:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF|HAS_PHONE|HAS_ADDRESS|APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN|OWNS|OWED_BY]-(m)
 WHERE (r.until IS NULL OR r.until >= $as_of) AND (NOT m:Asset OR m.kind = 'receivable')
-RETURN n, r, m, COUNT { (m)--() } AS degree
+RETURN elementId(r) AS r_id, type(r) AS r_type, elementId(startNode(r)) AS r_start,
+       elementId(endNode(r)) AS r_end, r.share AS r_share,
+       elementId(m) AS m_id, head([l IN labels(m) WHERE l IN ['Party', 'Phone', 'Address', 'Case', 'Asset']]) AS m_label,
+       m.uid AS m_uid, m.entity_id AS m_entity, m.name AS m_name, m.kind AS m_kind, m.number AS m_number,
+       m.text AS m_text, m.case_no AS m_case_no, m.value AS m_value, COUNT { (m)--() } AS m_degree
 LIMIT $limit

@@ -224,7 +224,8 @@ def _analyse(graph: Graph, hub_degree: int, method: str, min_debtors: int, use_c
             g.rank_by_outstanding = rank
         return _Analysis(net, groups)
 
-    return CACHE.get_or_compute(graph, ("debtor_groups", hub_degree, method, min_debtors), compute, use_cache)
+    return CACHE.get_or_compute(graph, ("debtor_groups", hub_degree, method, min_debtors, today()), compute,
+                                use_cache)
 
 
 def _algorithm(net: DebtorNetwork, hub_degree: int, min_debtors: int) -> dict[str, Any]:

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from neo4j.graph import Node, Relationship
 
 from graph_model.db import Graph
-from graph_model.subgraph import Subgraph
-from queries.network.common import CACHE, NetworkError, PartyInfo, algorithm, resolve_party, today
+from graph_model.subgraph import GNode, GRel, Subgraph
+from queries.network.common import CACHE, NetworkError, PartyInfo, add_to, algorithm, party_node, resolve_party, today
 from queries.statements import statement
 
 ROLE_ZH = {"APPLICANT_IN": "申请执行人", "RESPONDENT_IN": "被执行人", "PLAINTIFF_IN": "原告", "DEFENDANT_IN": "被告",
@@ -33,14 +32,14 @@ OFFICE_ZH = {"SHAREHOLDER_OF": "股东", "LEGAL_REPRESENTATIVE_OF": "法定代�
 MUTUAL_ZH = {"SPOUSE_OF": "配偶", "SIBLING_OF": "兄弟姐妹", "RELATIVE_OF": "亲属"}
 
 
-def node_key(node: Node) -> str:
+def node_key(node: GNode) -> str:
     """Parties are keyed by legal person (entity id); phones, addresses, cases and assets by element id."""
     if "Party" in node.labels:
-        return "e:" + str(node.get("entity_id") or node.get("uid"))
-    return node.element_id
+        return "e:" + str(node.properties.get("entity_id") or node.properties.get("uid"))
+    return node.id
 
 
-def node_kind(node: Node) -> str:
+def node_kind(node: GNode) -> str:
     for label, kind in (("Party", "party"), ("Phone", "phone"), ("Address", "address"), ("Case", "case"),
                         ("Asset", "asset")):
         if label in node.labels:
@@ -48,38 +47,48 @@ def node_kind(node: Node) -> str:
     return "node"
 
 
-def _name(node: Node) -> str:
+def _name(node: GNode) -> str:
     for key in ("name", "number", "text", "case_no", "description", "uid"):
-        if node.get(key):
-            return str(node.get(key))
-    return node.element_id
+        if node.properties.get(key):
+            return str(node.properties[key])
+    return node.id
 
 
 @dataclass
 class PathPull:
     graph: nx.Graph = field(default_factory=nx.Graph)
-    nodes: dict[str, Node] = field(default_factory=dict)  # key -> a Node shown for it
+    nodes: dict[str, GNode] = field(default_factory=dict)  # key -> the node shown for it
+    by_id: dict[str, GNode] = field(default_factory=dict)  # element id -> node
     degree: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
 
-    def add_node(self, node: Node, degree: int | None = None) -> str:
+    def add_node(self, node: GNode, degree: int | None = None) -> str:
         key = node_key(node)
         self.nodes.setdefault(key, node)
+        self.by_id.setdefault(node.id, node)
         self.graph.add_node(key)
         if degree is not None:
             self.degree[key] = max(degree, self.degree.get(key, 0))
         return key
 
-    def add_rel(self, rel: Relationship) -> None:
-        assert rel.start_node is not None and rel.end_node is not None
-        a, b = self.add_node(rel.start_node), self.add_node(rel.end_node)
+    def add_rel(self, rel: GRel) -> None:
+        a, b = node_key(self.by_id[rel.start]), node_key(self.by_id[rel.end])
         if a == b:
             return
         if self.graph.has_edge(a, b):
-            if all(r.element_id != rel.element_id for r in self.graph[a][b]["rels"]):
+            if all(r.id != rel.id for r in self.graph[a][b]["rels"]):
                 self.graph[a][b]["rels"].append(rel)
         else:
             self.graph.add_edge(a, b, rels=[rel])
+
+
+def _neighbour(row: dict[str, Any]) -> GNode:
+    """The node met by an expansion, from the flat columns of network/expand.cypher."""
+    if row["m_label"] == "Party":
+        return party_node(row, "m")
+    props = {key: row[f"m_{key}"] for key in ("number", "text", "case_no", "value", "uid", "kind")
+             if row.get(f"m_{key}") is not None}
+    return GNode(row["m_id"], [row["m_label"] or "Node"], props)
 
 
 def _pull(graph: Graph, source: PartyInfo, target: PartyInfo, max_hops: int, hub_degree: int, cross_hubs: bool,
@@ -93,32 +102,33 @@ def _pull(graph: Graph, source: PartyInfo, target: PartyInfo, max_hops: int, hub
         for _ in range(depth):
             ids = set(others)
             if entities:
-                members = graph.read_records(statement("network/entity_members"),
-                                             {"entities": sorted(entities), "limit": max_nodes})
-                for r in members:
-                    pull.add_node(r["p"])
-                    ids.add(r["p"].element_id)
+                members = graph.read(statement("network/entity_members"),
+                                     {"entities": sorted(entities), "limit": max_nodes})
+                for row in members:
+                    node = party_node(row, "p")
+                    pull.add_node(node)
+                    ids.add(node.id)
             ids -= expanded
             if not ids:
                 break
             expanded |= ids
             limit = max_nodes * 4
-            records = graph.read_records(statement("network/expand"),
-                                         {"ids": sorted(ids), "as_of": as_of, "limit": limit})
-            if len(records) >= limit:
+            rows = graph.read(statement("network/expand"), {"ids": sorted(ids), "as_of": as_of, "limit": limit})
+            if len(rows) >= limit:
                 pull.truncated = True
             entities, others = set(), set()
-            for record in records:
-                m: Node = record["m"]
+            for row in rows:
+                m = _neighbour(row)
                 known = node_key(m) in pull.nodes
-                key = pull.add_node(m, record["degree"])
-                pull.add_rel(record["r"])
+                key = pull.add_node(m, row["m_degree"])
+                props = {"share": row["r_share"]} if row.get("r_share") is not None else {}
+                pull.add_rel(GRel(row["r_id"], row["r_type"], row["r_start"], row["r_end"], props))
                 if known or key in ends or (not cross_hubs and pull.degree.get(key, 0) > hub_degree):
                     continue
                 if "Party" in m.labels:
                     entities.add(key[2:])
                 else:
-                    others.add(m.element_id)
+                    others.add(m.id)
             if len(pull.nodes) > max_nodes:
                 pull.truncated = True
                 break
@@ -129,12 +139,11 @@ def _pct(share: Any) -> str:
     return f"{float(share) * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def relation_sentence(rel: Relationship) -> str:
+def relation_sentence(rel: GRel, nodes: dict[str, GNode]) -> str:
     """One party-to-party relationship in Chinese, in the relationship's own direction."""
-    assert rel.start_node is not None and rel.end_node is not None
-    s, e = _name(rel.start_node), _name(rel.end_node)
+    s, e = _name(nodes[rel.start]), _name(nodes[rel.end])
     if rel.type == "SHAREHOLDER_OF":
-        share = rel.get("share")
+        share = rel.properties.get("share")
         return f"{s} 是 {e} 的股东" + (f"（持股{_pct(share)}）" if share is not None else "")
     if rel.type == "GUARANTOR_OF":
         return f"{s} 为 {e} 的债务提供担保"
@@ -143,22 +152,21 @@ def relation_sentence(rel: Relationship) -> str:
     return f"{s} 是 {e} 的{OFFICE_ZH.get(rel.type, rel.type)}"
 
 
-def via_sentence(left: Relationship, middle: Node, right: Relationship) -> str:
+def via_sentence(left: GRel, middle: GNode, right: GRel, nodes: dict[str, GNode]) -> str:
     """Two parties joined through a phone, an address, a case or a receivable."""
-    a = left.start_node if "Party" in left.start_node.labels else left.end_node  # type: ignore[union-attr]
-    b = right.start_node if "Party" in right.start_node.labels else right.end_node  # type: ignore[union-attr]
-    assert a is not None and b is not None
-    an, bn = _name(a), _name(b)
+    an = _name(nodes[left.end if left.start == middle.id else left.start])
+    bn = _name(nodes[right.end if right.start == middle.id else right.start])
+    props = middle.properties
     if "Phone" in middle.labels:
-        return f"{an} 与 {bn} 共用电话 {middle.get('number')}"
+        return f"{an} 与 {bn} 共用电话 {props.get('number')}"
     if "Address" in middle.labels:
-        return f"{an} 与 {bn} 共用地址 {middle.get('text')}"
+        return f"{an} 与 {bn} 共用地址 {props.get('text')}"
     if "Case" in middle.labels:
-        return (f"{an} 与 {bn} 同为案件 {middle.get('case_no')} 的当事人"
+        return (f"{an} 与 {bn} 同为案件 {props.get('case_no')} 的当事人"
                 f"（{an} 为{ROLE_ZH.get(left.type, left.type)}，{bn} 为{ROLE_ZH.get(right.type, right.type)}）")
     if "Asset" in middle.labels:
         owner, debtor = (an, bn) if left.type == "OWNS" else (bn, an)
-        value = middle.get("value")
+        value = props.get("value")
         return f"{owner} 对 {debtor} 享有应收账款" + (f"（金额 {value:,.2f} 元）" if value is not None else "")
     return f"{an} 与 {bn} 经 {_name(middle)} 相连"
 
@@ -168,7 +176,7 @@ class FoundPath:
     hops: int
     nodes: list[dict[str, Any]]  # {"kind", "name", "uid"/"value", "hub"}
     sentence: str
-    rels: list[Relationship] = field(repr=False, default_factory=list)
+    rels: list[GRel] = field(repr=False, default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"hops": self.hops, "nodes": self.nodes, "sentence": self.sentence}
@@ -192,18 +200,18 @@ class PathsResult:
 
 def _describe(pull: PathPull, keys: list[str], hub_degree: int) -> FoundPath:
     parts: list[str] = []
-    rels: list[Relationship] = []
+    rels: list[GRel] = []
     nodes = []
     for key in keys:
         node = pull.nodes[key]
         kind = node_kind(node)
         item: dict[str, Any] = {"kind": kind, "name": _name(node), "hub": pull.degree.get(key, 0) > hub_degree}
         if kind == "party":
-            item["uid"] = node.get("uid")
+            item["uid"] = node.properties.get("uid")
         elif kind == "case":
-            item["case_no"] = node.get("case_no")
+            item["case_no"] = node.properties.get("case_no")
         elif kind in ("phone", "address"):
-            item["value"] = node.get("number") or node.get("text")
+            item["value"] = node.properties.get("number") or node.properties.get("text")
         nodes.append(item)
     i = 0
     while i < len(keys) - 1:
@@ -211,12 +219,12 @@ def _describe(pull: PathPull, keys: list[str], hub_degree: int) -> FoundPath:
         first = pull.graph[here][nxt]["rels"][0]
         rels.append(first)
         if node_kind(pull.nodes[nxt]) == "party" or i + 2 >= len(keys):
-            parts.append(relation_sentence(first))
+            parts.append(relation_sentence(first, pull.by_id))
             i += 1
         else:
             second = pull.graph[nxt][keys[i + 2]]["rels"][0]
             rels.append(second)
-            parts.append(via_sentence(first, pull.nodes[nxt], second))
+            parts.append(via_sentence(first, pull.nodes[nxt], second, pull.by_id))
             i += 2
     return FoundPath(hops=len(keys) - 1, nodes=nodes, sentence="，".join(parts) + "。", rels=rels)
 
@@ -245,7 +253,8 @@ def find_paths(graph: Graph, source: PartyInfo, target: PartyInfo, k: int = 3, m
             pass
     sub = Subgraph(subject=source.element_id)
     for path in found:
-        sub.add(path.rels)
+        for rel in path.rels:
+            add_to(sub, pull.by_id[rel.start], pull.by_id[rel.end], rel)
     sub.truncated = pull.truncated
     return PathsResult(
         source=source, target=target, paths=found,
@@ -260,7 +269,7 @@ def paths_between(graph: Graph, a_ref: str, b_ref: str, k: int = 3, max_hops: in
                   hub_degree: int = 50, max_nodes: int = 5000, use_cache: bool = True) -> PathsResult:
     """:func:`find_paths` for two parties named by uid, id_number or ``<source>:<party_id>`` (cached per load)."""
     source, target = resolve_party(graph, a_ref), resolve_party(graph, b_ref)
-    key = ("paths", source.entity_id, target.entity_id, k, max_hops, cross_hubs, hub_degree, max_nodes)
+    key = ("paths", source.entity_id, target.entity_id, k, max_hops, cross_hubs, hub_degree, max_nodes, today())
     return CACHE.get_or_compute(
         graph, key, lambda: find_paths(graph, source, target, k, max_hops, cross_hubs, hub_degree, max_nodes),
         use_cache)
