@@ -258,6 +258,10 @@ class Generator:
 
     def relation(self, source: int, target: int, relation: str, share: float | None = None,
                  since: dt.date | None = None, until: dt.date | None = None) -> None:
+        key = (source, target, relation)
+        if key in self._relations:  # one row per relation and export (a repeat would be a duplicate row)
+            return
+        self._relations.add(key)
         w = self.w
         share_text = ""
         if share is not None:
@@ -618,7 +622,7 @@ class Generator:
         elif file == "assets":
             row = (w.new_id("S"), "house", someone, "", "", "100000", "")
         elif file == "asset_transfers":
-            row = (w.new_id("S"), someone, undefined, w.d(day), "1000")
+            row = (self._filler_asset, someone, undefined, w.d(day), "1000")
         elif file == "measures":
             row = (w.new_id("M"), unknown_case, "freeze", someone, "", w.d(day), "") if reason == "unknown case_no" else \
                 (w.new_id("M"), w.c(self.last_case), "consumption_restriction", someone, "", "2023-13-01", "")
@@ -649,6 +653,7 @@ class Generator:
                 encoding = (self.encoding, "gb18030", "utf-8-sig")[x % 3]
             self.rng = random.Random(f"{self.seed}:{x}")
             self.w = ExportWriter(self.out, court, encoding, self.messy, self.rng, PREFIXES[x])
+            self._relations: set[tuple[int, int, str]] = set()
             self._last_case = self.filler()
             for s in self.plan:
                 if x in s.exports:

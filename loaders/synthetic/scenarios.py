@@ -182,6 +182,7 @@ def build_filler(g: Generator) -> None:
     car_value = 120_000.0
     car = g.asset("vehicle", spouse, car_value, "小型轿车", "沪A12345")
     g.transfer(car, debtor, spouse, filed - _days(900), 0.0, car_value)
+    g._filler_asset = car
     g.relation(debtor, spouse, "spouse")
     g.detention(debtor, PRISONS[0], "detention", filed - _days(800), filed - _days(785))
     code = g.new_case("执", filed.year)
