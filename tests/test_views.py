@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_model.db import Graph
 from graph_model.subgraph import GNode, GRel, Subgraph
 from visualizations import labels as L
 from visualizations import style
@@ -350,3 +351,34 @@ def test_formatting_helpers() -> None:
     assert L.money_short(123_456_789) == "1.23亿" and L.money_short(45_600) == "4.6万" and L.money_short(800) == "800元"
     assert L.percent(0.5) == "50%" and L.percent(0.3333) == "33.33%"
     assert L.zh(L.CASE_STATUS_ZH, "terminated_no_assets") == "终本" and L.zh(L.CASE_STATUS_ZH, "odd") == "odd"
+
+
+# --------------------------------------------------------------------------- from the real database
+
+
+def test_view_of_a_network_read_from_neo4j(graph: Graph) -> None:
+    """Element ids, labels and temporal values as the driver gives them reach the page intact."""
+    graph.write(
+        """
+        CREATE (c:Party:Company {uid: 'id:C', name: '某某建设有限公司', kind: 'company'})
+        CREATE (p:Party:Person {uid: 'id:P', name: '张三', kind: 'person', id_number: '110105198203154512'})
+        CREATE (k:Case {case_no: '(2024)京0105执1号', kind: 'enforcement', status: 'terminated_no_assets',
+                        amount: 500000.0, amount_paid: 0.0, outstanding: 500000.0, filed_on: date('2024-03-01')})
+        CREATE (p)-[:SHAREHOLDER_OF {share: 0.6}]->(c)
+        CREATE (c)-[:RESPONDENT_IN]->(k)
+        """
+    )
+    records = graph.read_records("MATCH path = (c:Party {uid: $uid})-[*1..2]-() RETURN path", {"uid": "id:C"})
+    subject = graph.read("MATCH (c:Party {uid: $uid}) RETURN elementId(c) AS id", {"uid": "id:C"})[0]["id"]
+    sub = Subgraph.from_records(records, subject=subject)
+    assert len(sub.nodes) == 3 and len(sub.relationships) == 2
+
+    data = view_data(render_html(sub, "某某建设有限公司", expand_url="/parties/{uid}?depth=2"))
+    nodes = {n["kind"]: n for n in data["nodes"]}
+    assert data["subject"] == subject and nodes["Company"]["subject"] is True
+    assert nodes["Company"]["url"] == "/parties/id%3AC?depth=2"
+    assert nodes["Company"]["size"] > nodes["Person"]["size"]  # it owes 50万 in a 终本 case
+    assert dict(nodes["Case"]["tip"]["rows"])["立案日期"] == "2024-03-01"
+    assert nodes["Case"]["label"].endswith("终本")
+    assert dict(nodes["Person"]["tip"]["rows"])["证件号码"] == "110105********4512"
+    assert sorted(e["label"] for e in data["edges"]) == ["股东 60%", "被执行人"]
