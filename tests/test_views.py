@@ -232,6 +232,21 @@ def test_write_view_writes_one_standalone_file(tmp_path: Path, monkeypatch: pyte
     assert "<title>示例</title>" in html and external_references(html) == []
 
 
+def test_server_may_serve_vis_network_itself() -> None:
+    html = render_html(example_network(), "示例", asset_url="/static/vis/")
+    assert sorted(url for _, url in external_references(html)) == ["/static/vis/vis-network.css",
+                                                                   "/static/vis/vis-network.min.js"]
+    assert "new vis.Network" in html and len(html) < 200_000  # the 700 kB library is not inlined
+    assert "script-src 'unsafe-inline' 'self'" in html
+    from visualizations.render import vis_asset_files
+
+    assert all(path.is_file() for path in vis_asset_files().values())
+    with pytest.raises(ValueError, match="same server"):
+        render_html(example_network(), "示例", asset_url="https://cdn.example/vis")
+    with pytest.raises(ValueError, match="standalone"):
+        write_view(example_network(), "/tmp/never.html", asset_url="/static/vis")
+
+
 def test_page_data_matches_the_subgraph() -> None:
     sub = example_network()
     data = view_data(render_html(sub, "示例"))

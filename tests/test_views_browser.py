@@ -197,3 +197,43 @@ def test_capped_view_links_to_expand(open_page: Any) -> None:
     with page.expect_request(lambda r: r.url.startswith("https://court.invalid/")) as request:
         page.mouse.dblclick(x, y)
     assert request.value.url == "https://court.invalid/parties/id%3AHUB?depth=2"
+
+
+def test_page_served_with_vis_network_from_the_same_server(browser: Any) -> None:
+    """The web app's variant: vis-network from its own static route, still nothing from outside."""
+    from visualizations.render import vis_asset_files
+
+    origin = "http://debtgraph.test"
+    html = render_html(example_network(), "示例", asset_url="/static/vis")
+    files = vis_asset_files()
+    served: list[str] = []
+    refused: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url == f"{origin}/view":
+            served.append(url)
+            r.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif url.startswith(f"{origin}/static/vis/") and url.rsplit("/", 1)[1] in files:
+            served.append(url)
+            name = url.rsplit("/", 1)[1]
+            r.fulfill(status=200, path=str(files[name]),
+                      content_type="text/css" if name.endswith(".css") else "application/javascript")
+        else:
+            refused.append(url)
+            r.abort("blockedbyclient")
+
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{origin}/view")
+        wait_until_settled(page)
+        assert page.evaluate("() => debtgraphView.nodes.length") == len(example_network().nodes)
+        assert sorted(served) == [f"{origin}/static/vis/vis-network.css", f"{origin}/static/vis/vis-network.min.js",
+                                  f"{origin}/view"]
+        assert refused == [] and errors == []
+    finally:
+        context.close()

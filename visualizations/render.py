@@ -658,9 +658,18 @@ def script_json(value: Any) -> markupsafe.Markup:
     return markupsafe.Markup(text)
 
 
-def render_view(view: View) -> str:
+def vis_asset_files() -> dict[str, Path]:
+    """The vis-network files a web server may serve itself (see ``asset_url`` of :func:`render_html`)."""
+    return {"vis-network.min.js": VIS_DIR / "vis-network.min.js", "vis-network.css": VIS_DIR / "vis-network.css"}
+
+
+def render_view(view: View, asset_url: str | None = None) -> str:
+    """The page for a view; vis-network inlined, or loaded from ``asset_url`` on the same server."""
+    if asset_url is not None and (not asset_url.startswith("/") or asset_url.startswith("//")):
+        raise ValueError(f"asset_url {asset_url!r}: must be a path on the same server, like /static/vis")
     js, css = _vis_assets()
     return _environment().get_template("graph_view.html.j2").render(
+        asset_url=asset_url.rstrip("/") if asset_url else None,
         title=view.title,
         view=view,
         data_json=script_json(view.payload()),
@@ -679,14 +688,22 @@ def render_html(
     expand_url: ExpandUrl | None = None,
     layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
     seed: int = 7,
+    asset_url: str | None = None,
 ) -> str:
-    """A standalone HTML page showing the subgraph (no request leaves the page). See :func:`build_view`."""
+    """A standalone HTML page showing the subgraph (no request leaves the page). See :func:`build_view`.
+
+    A web server that serves :func:`vis_asset_files` itself may pass their path as
+    ``asset_url`` (e.g. ``/static/vis``) to save the 700 kB inlined in every page;
+    exported files keep the default, inlined, so that they work alone.
+    """
     return render_view(build_view(subgraph, title, cap=cap, expand_url=expand_url,
-                                  layout_threshold=layout_threshold, seed=seed))
+                                  layout_threshold=layout_threshold, seed=seed), asset_url)
 
 
 def write_view(subgraph: Subgraph, path: str | Path, title: str = "关系图", **kwargs: Any) -> Path:
     """Write the view as one standalone HTML file (nothing copied beside it, no browser opened)."""
+    if kwargs.get("asset_url"):
+        raise ValueError("write_view writes a standalone file: vis-network is inlined, asset_url does not apply")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(subgraph, title, **kwargs), encoding="utf-8")
