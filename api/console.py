@@ -98,8 +98,28 @@ def static_check(text: str) -> str:
     return text
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def check_params(params: dict[str, Any] | None, where: str = "params") -> dict[str, Any]:
+    """Parameter values Bolt can carry: integers within 64 bits (JSON allows any size)."""
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise QueryError(f"{path}: {value} does not fit a 64-bit integer", path)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}.{i}")
+
+    walk(params or {}, where)
+    return params or {}
+
+
 def classify(graph: Graph, text: str, params: dict[str, Any] | None = None) -> str:
     """The server's own query type for the statement (EXPLAIN in a read transaction): r, rw, w or s."""
+    params = check_params(params)
     def work(tx: ManagedTransaction) -> str:
         result = tx.run(cast(LiteralString, "EXPLAIN " + text), params or {})
         return str(result.consume().query_type or "")
@@ -126,6 +146,7 @@ def execute_read_only(graph: Graph, text: str, params: dict[str, Any] | None = N
     (Neo.ClientError.Statement.AccessMode) because the transaction is read only.
     """
     seconds = timeout if timeout is not None else graph.settings.debtgraph_query_timeout
+    params = check_params(params)
 
     @unit_of_work(timeout=seconds)
     def work(tx: ManagedTransaction) -> tuple[list[Any], list[str]]:

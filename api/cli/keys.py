@@ -9,7 +9,7 @@ import typer
 
 from api import audit as audit_log
 from api import auth
-from api.cli.app import app, err, fail, out
+from api.cli.app import app, err, fail
 from api.results import NotFound
 from graph_model.db import Graph
 
@@ -39,7 +39,7 @@ def create(
         audit_log.record(graph, actor=cli_actor(), role="admin", action="key.create", target=info["name"],
                          params={"role": role}, client="cli")
     err.print(f"key {info['name']} ({info['role']}) created; it is shown only now:")
-    out.print(key, highlight=False)
+    typer.echo(key)  # plain stdout, never wrapped: scripts capture it
 
 
 @keys_app.command("list")
@@ -49,11 +49,11 @@ def list_keys(as_json: bool = typer.Option(False, "--json", help="JSON lines ins
         keys = auth.list_keys(graph)
     if as_json:
         for k in keys:
-            out.print(json.dumps(k, ensure_ascii=False), highlight=False)
+            typer.echo(json.dumps(k, ensure_ascii=False))
         return
     for k in keys:
         state = "revoked" if k["revoked"] else "active"
-        out.print(f"{k['name']}\t{k['role']}\t{k['created_at']}\t{state}", highlight=False)
+        typer.echo(f"{k['name']}\t{k['role']}\t{k['created_at']}\t{state}")
 
 
 @keys_app.command("revoke")

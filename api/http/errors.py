@@ -73,7 +73,9 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _problem_content("the key's role may not do this, or the console refused the statement"),
     422: _problem_content("a parameter or body field is not valid; `errors` names it"),
     503: _problem_content("Neo4j is unreachable; retry after the Retry-After seconds"),
+    504: _problem_content("the query ran past DEBTGRAPH_QUERY_TIMEOUT and was cancelled"),
 }
+CYPHER_ERROR_RESPONSE: dict[int | str, dict[str, Any]] = {400: _problem_content("the statement is not valid Cypher")}
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {404: _problem_content("no such party, case, query or key")}
 
 

@@ -226,10 +226,15 @@ class QueryParameterIn(BaseModel):
     choices: list[str] | None = None
 
 
+class QueryTitle(BaseModel):
+    zh: str = Field(min_length=1, max_length=200)
+    en: str = Field(min_length=1, max_length=200)
+
+
 class QuerySaveIn(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,62}$", description="lower_snake_case")
     cypher: str = Field(min_length=1, max_length=20000)
-    title: dict[str, str] = Field(description="zh and en")
+    title: QueryTitle
     description: str = ""
     parameters: dict[str, QueryParameterIn] = Field(default_factory=dict)
     columns: list[str] = Field(default_factory=list)

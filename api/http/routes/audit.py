@@ -13,6 +13,7 @@ from api.auth import Principal
 from api.http.errors import COMMON_RESPONSES
 from api.http.models import AuditPage
 from api.http.security import audit, require
+from queries.registry import QueryError
 
 PUBLIC = False
 router = APIRouter(prefix="/audit", tags=["audit"], responses=COMMON_RESPONSES)
@@ -34,7 +35,7 @@ def events(
               "page": page, "page_size": page_size}
     audit(request, principal, "audit.read", None, params)
     rows = lib.events(request.app.state.graph, actor=actor, action=action, target=target,
-                      since=_aware(since), until=_aware(until), skip=(page - 1) * page_size, limit=page_size + 1)
+                      since=_aware(since, "since"), until=_aware(until, "until"), skip=(page - 1) * page_size, limit=page_size + 1)
     return AuditPage(items=rows[:page_size], page=page, page_size=page_size, has_more=len(rows) > page_size)
 
 
@@ -51,14 +52,19 @@ def export(
     audit(request, principal, "audit.export", None, {"format": format, "since": since})
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     # Read everything first: a database failure then answers 503 instead of cutting the download short.
-    chunks = list(lib.export(request.app.state.graph, format, _aware(since)))
+    chunks = list(lib.export(request.app.state.graph, format, _aware(since, "since")))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return StreamingResponse(iter(chunks), media_type=media, headers={
         "Content-Disposition": f'attachment; filename="debtgraph-audit-{stamp}.{format}"'})
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """Naive times are taken as UTC, so they compare with the stored zoned times."""
-    if value is not None and value.tzinfo is None:
+def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
+    """In UTC (naive times are taken as UTC), so they compare with the stored times and Neo4j accepts the offset."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
-    return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise QueryError(f"{field}: {value.isoformat()} is out of range", field) from None

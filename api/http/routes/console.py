@@ -8,14 +8,13 @@ from fastapi import APIRouter, Request
 
 from api.auth import Principal
 from api.console import READ_PROCEDURES, run_console
-from api.http.errors import COMMON_RESPONSES, _problem_content
+from api.http.errors import COMMON_RESPONSES, CYPHER_ERROR_RESPONSE
 from api.http.models import ConsoleIn, ConsoleOut
 from api.http.security import audit, require
 
 PUBLIC = False
 router = APIRouter(prefix="/console", tags=["console"],
-                   responses={**COMMON_RESPONSES, 400: _problem_content("the statement is not valid Cypher"),
-                              504: _problem_content("the statement ran past the query timeout")})
+                   responses={**COMMON_RESPONSES, **CYPHER_ERROR_RESPONSE})
 
 
 @router.post("", response_model=ConsoleOut, summary="Run one read-only Cypher statement",

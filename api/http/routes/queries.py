@@ -8,14 +8,15 @@ from fastapi import APIRouter, Path, Request
 
 from api.auth import Principal
 from api.console import check_statement, execute_read_only
-from api.http.errors import COMMON_RESPONSES, NOT_FOUND_RESPONSE, _problem_content
+from api.http.errors import COMMON_RESPONSES, CYPHER_ERROR_RESPONSE, NOT_FOUND_RESPONSE, _problem_content
 from api.http.models import QueryInfo, QueryRunIn, QueryRunOut, QuerySaveIn
 from api.http.security import audit, require
 from api.results import NotFound
 from queries.registry import QueryError, Registry, SavedQuery
 
 PUBLIC = False
-router = APIRouter(prefix="/queries", tags=["queries"], responses={**COMMON_RESPONSES, **NOT_FOUND_RESPONSE})
+router = APIRouter(prefix="/queries", tags=["queries"],
+                   responses={**COMMON_RESPONSES, **NOT_FOUND_RESPONSE, **CYPHER_ERROR_RESPONSE})
 Name = Annotated[str, Path(max_length=63, examples=["asset_panorama"])]
 
 
@@ -64,7 +65,7 @@ def save(request: Request, body: QuerySaveIn, principal: Annotated[Principal, re
     if existing is not None and existing.group != "user":
         raise QueryError(f"{body.name} is a built-in query and cannot be replaced", "name")
     check_statement(request.app.state.graph, body.cypher)
-    meta = {"title": body.title, "description": body.description, "columns": body.columns,
+    meta = {"title": body.title.model_dump(), "description": body.description, "columns": body.columns,
             "parameters": {k: v.model_dump(exclude_none=True, exclude_defaults=True) | {"type": v.type}
                            for k, v in body.parameters.items()}}
     saved = registry.save_user_query(body.name, body.cypher, meta, author=principal.name)

@@ -1,0 +1,54 @@
+"""`debtgraph keys …` and `debtgraph audit export` against the real server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from api import auth
+from api.cli import app
+from graph_model.db import Graph
+
+runner = CliRunner()
+
+
+def test_keys_create_prints_the_key_once_and_it_authenticates(graph: Graph) -> None:
+    res = runner.invoke(app, ["keys", "create", "--role", "investigator", "--name", "inv-li"])
+    assert res.exit_code == 0, res.output
+    key = res.stdout.strip()
+    assert key.startswith("dg_") and "\n" not in key
+    principal = auth.authenticate(graph, key)
+    assert principal is not None and (principal.name, principal.role) == ("inv-li", "investigator")
+
+    listed = runner.invoke(app, ["keys", "list", "--json"])
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["name"], r["role"], r["revoked"]) for r in rows] == [("inv-li", "investigator", False)]
+    assert key not in listed.stdout and auth.hash_key(key) not in listed.stdout
+
+    again = runner.invoke(app, ["keys", "create", "--role", "judge", "--name", "inv-li"])
+    assert again.exit_code == 2 and "exists already" in again.output
+    bad = runner.invoke(app, ["keys", "create", "--role", "boss", "--name", "x"])
+    assert bad.exit_code == 2 and "role" in bad.output
+
+    assert runner.invoke(app, ["keys", "revoke", "inv-li"]).exit_code == 0
+    assert auth.authenticate(graph, key) is None
+    assert runner.invoke(app, ["keys", "revoke", "nobody"]).exit_code == 2
+
+
+def test_audit_export_csv_and_jsonl_with_since(graph: Graph) -> None:
+    runner.invoke(app, ["keys", "create", "--role", "judge", "--name", "judge-a"])
+    runner.invoke(app, ["keys", "revoke", "judge-a"])
+    res = runner.invoke(app, ["audit", "export", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [(r["action"], r["target"]) for r in rows][:2] == [("key.create", "judge-a"), ("key.revoke", "judge-a")]
+    assert rows[0]["actor"].startswith("cli") and rows[0]["client"] == "cli"
+    assert json.loads(rows[0]["params"]) == {"role": "judge"}
+
+    lines = runner.invoke(app, ["audit", "export"]).stdout.splitlines()
+    assert [json.loads(line)["action"] for line in lines][:2] == ["key.create", "key.revoke"]
+    assert runner.invoke(app, ["audit", "export", "--since", "2999-01-01"]).stdout == ""
+    assert runner.invoke(app, ["audit", "export", "--since", "yesterday"]).exit_code == 2
