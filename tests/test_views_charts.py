@@ -86,3 +86,14 @@ def test_bad_rows_are_refused_with_the_row() -> None:
         charts.bar_chart_svg([("甲", 1), ("乙", "many")], "t")
     with pytest.raises(ValueError, match="chart row 0: value is NaN"):
         charts.bar_chart_svg([("甲", float("nan"))], "t")
+
+
+def test_charts_render_safely_from_several_threads() -> None:
+    """The web server renders charts from its thread pool; matplotlib's settings are process-wide."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [[(f"法院{i}-{j}", j + 1) for j in range(i + 2)] for i in range(6)]
+    expected = [charts.bar_chart_svg(rows, f"图{i}") for i, rows in enumerate(inputs)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda item: charts.bar_chart_svg(item[1], f"图{item[0]}"), enumerate(inputs)))
+    assert got == expected

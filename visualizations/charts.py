@@ -1,4 +1,5 @@
-"""Dashboard bar charts as inline SVG strings (matplotlib, Agg backend, CJK font from fonts-noto-cjk).
+"""Dashboard bar charts as inline SVG strings (matplotlib's Figure API, no pyplot or GUI backend; CJK font
+from fonts-noto-cjk).
 
 Pages embed the returned ``<svg>`` directly: no script, no image request, nothing
 from the internet. Text stays text (``svg.fonttype = none``) so that it is
@@ -13,19 +14,18 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from visualizations.labels import DETECTOR_ZH, money_short, shorten  # noqa: E402
+from visualizations.labels import DETECTOR_ZH, money_short, shorten
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Serif CJK SC")
@@ -37,6 +37,7 @@ MAX_BARS = 20
 LABEL_CHARS = 18
 
 Pairs = Sequence[tuple[str, float]]
+_RENDER_LOCK = threading.Lock()  # rcParams are process-wide; the web server renders from several threads
 
 
 @lru_cache(maxsize=1)
@@ -109,42 +110,41 @@ def bar_chart_svg(
     n = max(len(rows), 1)
     height_in = 0.9 + 0.32 * n
     width_in = width_px / 100
-    with matplotlib.rc_context(_rc()):
-        fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=100)
-        try:
-            ax.set_title(title, loc="left", fontsize=12, fontweight="bold", color="#1f2937", pad=10)
-            if rows:
-                labels = [shorten(label, LABEL_CHARS) for label, _ in rows]
-                values = [v for _, v in rows]
-                positions = list(range(len(rows)))
-                bars = ax.barh(positions, values, color=color, height=0.62)
-                ax.set_yticks(positions, labels=labels)
-                ax.invert_yaxis()
-                top = max(values) if max(values) > 0 else 1.0
-                ax.set_xlim(0, top * 1.18)
-                for bar, value in zip(bars, values, strict=True):
-                    ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, fmt(value),
-                            va="center", ha="left", fontsize=9, color="#374151")
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=fmt is _count_format))
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
-            else:
-                ax.set_yticks([])
-                ax.set_xticks([])
-                ax.text(0.5, 0.5, "暂无数据", transform=ax.transAxes, ha="center", va="center", color="#6b7280")
-            if value_label:
-                ax.set_xlabel(value_label, color="#4b5563")
-            for side in ("top", "right", "left"):
-                ax.spines[side].set_visible(False)
-            ax.spines["bottom"].set_color("#d1d5db")
-            ax.tick_params(axis="y", length=0, colors="#1f2937")
-            ax.tick_params(axis="x", colors="#6b7280")
-            ax.grid(axis="x", color="#eef0f3", linewidth=0.8)
-            ax.set_axisbelow(True)
-            fig.tight_layout()
-            buf = io.StringIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        finally:
-            plt.close(fig)
+    # A bare Figure (no pyplot): no global figure registry, nothing to close, no GUI backend.
+    with _RENDER_LOCK, matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(width_in, height_in), dpi=100)
+        ax = fig.subplots()
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", color="#1f2937", pad=10)
+        if rows:
+            labels = [shorten(label, LABEL_CHARS) for label, _ in rows]
+            values = [v for _, v in rows]
+            positions = list(range(len(rows)))
+            bars = ax.barh(positions, values, color=color, height=0.62)
+            ax.set_yticks(positions, labels=labels)
+            ax.invert_yaxis()
+            top = max(values) if max(values) > 0 else 1.0
+            ax.set_xlim(0, top * 1.18)
+            for bar, value in zip(bars, values, strict=True):
+                ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, fmt(value),
+                        va="center", ha="left", fontsize=9, color="#374151")
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=fmt is _count_format))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+        else:
+            ax.set_yticks([])
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, "暂无数据", transform=ax.transAxes, ha="center", va="center", color="#6b7280")
+        if value_label:
+            ax.set_xlabel(value_label, color="#4b5563")
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_color("#d1d5db")
+        ax.tick_params(axis="y", length=0, colors="#1f2937")
+        ax.tick_params(axis="x", colors="#6b7280")
+        ax.grid(axis="x", color="#eef0f3", linewidth=0.8)
+        ax.set_axisbelow(True)
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return _inline(buf.getvalue(), title)
 
 
