@@ -335,6 +335,14 @@ def test_server_layout_is_repeatable_and_handles_thousands_of_nodes() -> None:
     assert [(n["x"], n["y"]) for n in first.nodes] != [(n["x"], n["y"]) for n in other_seed.nodes]
 
 
+def test_a_query_capped_subgraph_says_so() -> None:
+    sub = example_network()
+    sub.truncated = True  # the query stopped at its own limit
+    html = render_html(sub, "示例")
+    assert "查询结果已截断" in html and view_data(html)["stats"]["truncated"] is True
+    assert "查询结果已截断" not in render_html(example_network(), "示例")
+
+
 def test_empty_subgraph_renders() -> None:
     html = render_html(Subgraph(), "空")
     data = view_data(html)
