@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from neo4j.exceptions import DriverError, Neo4jError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.app import app, err, fail, out
+from api.cli.app import app, err, fail
 from graph_model.db import Graph
 from loaders import ExportError, LoadSummary, load_export
 
@@ -56,8 +57,11 @@ def load(
                     summary = load_export(graph, directory, name, report, encoding, keep_extra, progress)
         except ExportError as exc:
             raise fail(f"{exc} — nothing of export {name!r} was loaded", 2) from exc
+        except (Neo4jError, DriverError) as exc:
+            raise fail(f"the database failed while loading {name!r}: {exc} — run the same command again to "
+                       "complete the load (it is safe to repeat)") from exc
     if as_json:
-        out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
+        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
     else:
         _print_summary(summary)
 
