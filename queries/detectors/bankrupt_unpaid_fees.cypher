@@ -1,6 +1,7 @@
 // bankrupt_unpaid_fees (破产企业欠缴诉讼费): a company in a pending bankruptcy case owes the court
 // litigation fees in other cases — the court should file its claim before the claims deadline.
 MATCH (k:Case {kind: 'bankruptcy'})
+USING INDEX k:Case(kind)
 WHERE k.filed_on <= $as_of AND (k.status = 'pending' OR k.closed_on > $as_of)
 MATCH (c:Party {kind: 'company'})-[:RESPONDENT_IN]->(k)
 MATCH (ce:Party {entity_id: c.entity_id})-[f:APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN]->(o:Case)

@@ -1,13 +1,16 @@
 // collusive_settlement (恶意串通和解): the debtor P of an open enforcement case A is the applicant of
 // another enforcement case B, settled on or after A's filing, cheaply, or paid to someone else, or
 // with a respondent of B linked to P within two hops.
-MATCH (a:Case {kind: 'enforcement'})
-WHERE a.filed_on <= $as_of
+// Settlements are few: start from them, then find the applicant's own open debts.
+MATCH (s:Settlement)
+USING INDEX s:Settlement(signed_on)
+WHERE s.signed_on <= $as_of
+MATCH (s)-[:SETTLES]->(b:Case {kind: 'enforcement'})<-[:APPLICANT_IN]-(pb:Party)
+WHERE b.filed_on <= $as_of
+MATCH (p:Party {entity_id: pb.entity_id})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
+WHERE a <> b AND a.filed_on <= s.signed_on
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
   AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
-MATCH (p:Party)-[:RESPONDENT_IN]->(a)
-MATCH (pb:Party {entity_id: p.entity_id})-[:APPLICANT_IN]->(b:Case {kind: 'enforcement'})<-[:SETTLES]-(s:Settlement)
-WHERE b <> a AND b.filed_on <= $as_of AND s.signed_on >= a.filed_on AND s.signed_on <= $as_of
 WITH a, p, pb, b, s,
      coalesce(s.original_amount, CASE WHEN b.amount IS NULL THEN null ELSE b.amount - coalesce(b.amount_paid, 0.0) END) AS base
 CALL (p, s) {

@@ -1,10 +1,22 @@
 // hidden_receivable (他案债权 / 到期债权): the debtor of an open enforcement case is, as the same
 // legal person (equal entity_id), the creditor of another open enforcement case or owns a receivable.
-MATCH (a:Case {kind: 'enforcement'})
+// Candidates first: legal persons that are creditors of an open enforcement case with money
+// outstanding, or own a receivable; then their own open debts.
+CALL () {
+  MATCH (b:Case {kind: 'enforcement'})<-[:APPLICANT_IN]-(pb:Party)
+  WHERE b.filed_on <= $as_of
+    AND (b.status IN $open_statuses OR b.closed_on > $as_of)
+    AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
+  RETURN DISTINCT pb.entity_id AS entity
+  UNION
+  MATCH (:Asset {kind: 'receivable'})<-[:OWNS]-(po:Party)
+  RETURN DISTINCT po.entity_id AS entity
+}
+MATCH (p:Party {entity_id: entity})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
 WHERE a.filed_on <= $as_of
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
   AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
-MATCH (p:Party)-[:RESPONDENT_IN]->(a)
+WITH DISTINCT a, p
 CALL (a, p) {
   OPTIONAL MATCH (pb:Party {entity_id: p.entity_id})-[:APPLICANT_IN]->(b:Case {kind: 'enforcement'})
   WHERE b <> a AND b.filed_on <= $as_of

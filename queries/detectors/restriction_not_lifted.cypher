@@ -2,6 +2,7 @@
 // settlement performed) keeps a consumption restriction or dishonest-list measure more than
 // working_days working days (Mon–Fri, minus holidays) after it finished.
 MATCH (m:Measure)-[:MEASURE_IN]->(a:Case)
+USING INDEX a:Case(status)
 WHERE m.kind IN $measure_kinds AND (m.imposed_on IS NULL OR m.imposed_on <= $as_of)
   AND a.status IN ['concluded', 'settled'] AND a.filed_on <= $as_of
 CALL (a) {

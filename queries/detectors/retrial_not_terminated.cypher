@@ -2,6 +2,7 @@
 // revoked on retrial, and the enforcement case is still not terminated, concluded or withdrawn more
 // than grace_days after the retrial closed.
 MATCH (r:Case {kind: 'retrial'})
+USING INDEX r:Case(kind)
 WHERE r.closed_on < $as_of - duration({days: $grace_days}) AND r.outcome = 'revoked'
 MATCH (r)-[:BASED_ON]->(j:Case)<-[:BASED_ON]-(e:Case {kind: 'enforcement'})
 WHERE e.filed_on <= $as_of

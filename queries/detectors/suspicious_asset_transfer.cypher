@@ -2,9 +2,11 @@
 // no earlier than lookback_days before the case was filed — cheaply, for nothing, or to a party
 // related to it within two hops.
 MATCH (t:Transfer)
+USING INDEX t:Transfer(transferred_on)
 WHERE t.transferred_on <= $as_of
 MATCH (pp:Party)-[:TRANSFERRED]->(t)-[:TRANSFERRED_TO]->(q:Party)
 WHERE q.entity_id <> pp.entity_id
+WITH DISTINCT t, pp, q
 MATCH (p:Party {entity_id: pp.entity_id})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
 WHERE a.filed_on <= $as_of
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
