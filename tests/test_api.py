@@ -300,6 +300,15 @@ def test_console_runs_reads_with_a_row_limit_and_graph(api: Api) -> None:
     assert syntax.status_code == 400 and syntax.json()["status"] == 400
 
 
+def test_console_query_past_the_timeout_is_cancelled_with_504(api: Api) -> None:
+    api.app.state.settings = api.app.state.settings.model_copy(update={"debtgraph_query_timeout": 0.5})
+    slow = "UNWIND range(1, 1000000000) AS i WITH i WHERE i % 1000003 = -1 RETURN count(i) AS n"
+    res = api.post("/api/v1/console", role="investigator", json={"cypher": slow})
+    assert res.status_code == 504, res.text
+    assert res.json()["type"] == "urn:debtgraph:problem:query-timeout"
+    assert api.post("/api/v1/console", role="investigator", json={"cypher": "RETURN 1 AS one"}).status_code == 200
+
+
 def test_console_lower_layer_cannot_write_even_without_the_check(graph: Graph) -> None:
     with pytest.raises(ClientError) as caught:
         execute_read_only(graph, "CREATE (n:Party {uid: 'bypass'}) RETURN n")

@@ -176,3 +176,24 @@ def test_case_detail(api: Api) -> None:
     fullwidth = api.get(f"/api/v1/cases/{quote('（2024）沪0104执1234号')}", role="judge")
     assert fullwidth.status_code == 200 and fullwidth.json()["case"]["case_no"] == ENF
     assert api.get(f"/api/v1/cases/{quote('(2099)沪0104执1号')}", role="judge").status_code == 404
+
+
+def test_network_relation_types_follow_the_model() -> None:
+    """The saved network queries spell the relation types out (degree counts need static types): keep them in step."""
+    import re
+    from pathlib import Path
+
+    from graph_model.schema import MODEL
+    from queries.registry import Registry
+
+    expected = {r.type for r in MODEL.relationships.values() if r.relation} | {"SAME_AS", "HAS_PHONE", "HAS_ADDRESS"}
+    registry = Registry()
+    for name in ("party_network", "relation_paths"):
+        query = registry.get(name)
+        assert set(query.parameters["types"].choices) == expected
+        assert set(query.parameters["types"].default) == expected
+        text = (Path(__file__).resolve().parent.parent / "queries" / "saved" / f"{name}.cypher").read_text()
+        statics = re.findall(r"\[:((?:[A-Z_]+\|)+[A-Z_]+)\]", text)
+        assert statics, name
+        for static in statics:
+            assert set(static.split("|")) == expected, name

@@ -20,7 +20,8 @@ def serve(
     settings = get_settings()
     host = host or settings.debtgraph_api_host
     port = port or settings.debtgraph_api_port
-    err.print(f"debtgraph API on http://{host}:{port} (docs at /docs), Neo4j at {settings.uri}", highlight=False)
+    err.print(f"debtgraph API on http://{host}:{port} (docs at /docs), Neo4j at {settings.uri}", highlight=False,
+              soft_wrap=True)
     if workers > 1:
         uvicorn.run("api.http.asgi:app", host=host, port=port, workers=workers, proxy_headers=True)
     else:

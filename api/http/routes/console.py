@@ -27,5 +27,5 @@ def console(request: Request, body: ConsoleIn, principal: Annotated[Principal, r
     audit(request, principal, "console.run", None, {"cypher": body.cypher, "params": body.params})
     settings = request.app.state.settings
     result = run_console(request.app.state.graph, body.cypher, body.params,
-                         row_limit=settings.debtgraph_console_row_limit)
+                         row_limit=settings.debtgraph_console_row_limit, timeout=settings.debtgraph_query_timeout)
     return ConsoleOut(**result.to_json())

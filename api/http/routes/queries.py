@@ -49,7 +49,8 @@ def run(request: Request, name: Name, principal: Annotated[Principal, require("q
     audit(request, principal, "query.run", name, params)
     settings = request.app.state.settings
     result = execute_read_only(request.app.state.graph, query.cypher, query.bind(params),
-                               row_limit=settings.debtgraph_console_row_limit)
+                               row_limit=settings.debtgraph_console_row_limit,
+                               timeout=settings.debtgraph_query_timeout)
     return QueryRunOut(name=name, columns=result.columns, rows=result.rows, truncated=result.truncated,
                        graph=result.graph)
 
