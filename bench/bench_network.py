@@ -191,10 +191,25 @@ def write_export(directory: Path, parties: int, seed: int = 11) -> dict[str, Any
     return {"parties": len(rows_p), "relations": len(relations), "cases": len(cases), "target": target}
 
 
-def bench_neo4j(parties: int, repeats: int = 5) -> dict[str, Any]:
+def _groups_child(method: str, queue: Any) -> None:
+    """Debtor groups end to end (pull, networkx graph, communities) in a fresh process: its own time and memory."""
+    from graph_model.db import Graph
+    from queries.network import debtor_groups
+
+    before = rss_mb()
+    with Graph() as graph:
+        started = time.perf_counter()
+        res = debtor_groups(graph, method=method, use_cache=False)
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put({"seconds": seconds, "peak_rss_mb": peak, "rss_before_mb": before, "debtors": res.debtors,
+               "groups": len(res.groups)})
+
+
+def bench_neo4j(parties: int, repeats: int = 5, keep: bool = False) -> dict[str, Any]:
     from graph_model.db import Graph
     from loaders.load import load_export
-    from queries.network import CACHE, debtor_groups, ultimate_controller
+    from queries.network import ultimate_controller
     from queries.network.common import resolve_party
     from queries.statements import statement
 
@@ -209,41 +224,48 @@ def bench_neo4j(parties: int, repeats: int = 5) -> dict[str, Any]:
         out.update(made)
         out["rejected"] = summary.rejected
         print(f"loaded {made} in {out['load_seconds']:.1f} s ({summary.rejected} rejected)", flush=True)
-        target = resolve_party(graph, "bench:TARGET")
+        companies = parties - parties // 3
+        for label, ref in (("typical", f"bench:C{companies // 2}"), ("pyramid", "bench:TARGET")):
+            target = resolve_party(graph, ref)
 
-        def ours() -> Any:
-            return ultimate_controller(graph, target.uid, use_cache=False)
+            def ours(uid: str = target.uid) -> Any:
+                return ultimate_controller(graph, uid, use_cache=False)
 
-        def cypher_only() -> Any:
-            return graph.read(statement("network/penetration_cypher_only"), {"uid": target.uid, "limit": 100_000},
-                              timeout=600)
+            def cypher_only(uid: str = target.uid) -> Any:
+                return graph.read(statement("network/penetration_cypher_only"), {"uid": uid, "limit": 100_000},
+                                  timeout=600)
 
-        for name, fn in (("networkx", ours), ("cypher_only", cypher_only)):
-            fn()  # warm the page cache and the query plan
-            times = []
-            for _ in range(repeats):
-                t = time.perf_counter()
-                res = fn()
-                times.append(time.perf_counter() - t)
-            out[f"controller_{name}_seconds"] = statistics.median(times)
-            if name == "networkx":
-                out["controller_holders"] = len(res.holders) + len(res.intermediates)
-                out["controller_rule"] = res.rule
-            else:
-                out["cypher_only_holders"] = len(res)
-            print(f"  controller ({name}): median {statistics.median(times) * 1000:.0f} ms of {repeats}", flush=True)
+            for name, fn in (("networkx", ours), ("cypher_only", cypher_only)):
+                fn()  # warm the page cache and the query plan
+                times = []
+                for _ in range(repeats):
+                    t = time.perf_counter()
+                    res = fn()
+                    times.append(time.perf_counter() - t)
+                out[f"controller_{label}_{name}_seconds"] = statistics.median(times)
+                if name == "networkx":
+                    out[f"controller_{label}_holders"] = len(res.holders) + len(res.intermediates)
+                    out[f"controller_{label}_rule"] = res.rule
+                else:
+                    out[f"controller_{label}_cypher_only_holders"] = len(res)
+                print(f"  controller of the {label} company ({name}): median {statistics.median(times) * 1000:.0f} ms "
+                      f"of {repeats}", flush=True)
+            out[f"controller_{label}_ratio"] = (out[f"controller_{label}_networkx_seconds"]
+                                                / out[f"controller_{label}_cypher_only_seconds"])
         for method in ("networkx-louvain", "igraph-leiden") if igraph_available() else ("networkx-louvain",):
-            CACHE.clear()
-            before = rss_mb()
-            t = time.perf_counter()
-            res = debtor_groups(graph, method=method, use_cache=False)
-            out[f"groups_{method}_seconds"] = time.perf_counter() - t
-            out[f"groups_{method}_rss_growth_mb"] = rss_mb() - before
-            out["groups_debtors"] = res.debtors
-            out[f"groups_{method}_groups"] = len(res.groups)
-            print(f"  debtor groups ({method}): {out[f'groups_{method}_seconds']:.1f} s, {res.debtors} debtors, "
-                  f"{len(res.groups)} groups", flush=True)
-        graph.reset()
+            ctx = mp.get_context("fork")
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_groups_child, args=(method, queue))
+            proc.start()
+            res = queue.get()
+            proc.join()
+            for key, value in res.items():
+                out[f"groups_{method}_{key}"] = value
+            print(f"  debtor groups ({method}): {res['seconds']:.1f} s, peak RSS {res['peak_rss_mb']:.0f} MB "
+                  f"(+{res['peak_rss_mb'] - res['rss_before_mb']:.0f} MB), {res['debtors']} debtors, "
+                  f"{res['groups']} groups", flush=True)
+        if not keep:
+            graph.reset()
     return out
 
 
@@ -255,6 +277,7 @@ def main() -> None:
     ap.add_argument("--neo4j", action="store_true", help="also run part 2 against the database the environment names")
     ap.add_argument("--parties", type=int, default=50_000)
     ap.add_argument("--yes-empty-the-database", action="store_true", help="confirm part 2 may empty the database")
+    ap.add_argument("--keep", action="store_true", help="leave the benchmark graph in the database")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, igraph {igraph_available()}")
     if not args.skip_communities:
@@ -268,7 +291,7 @@ def main() -> None:
     if args.neo4j:
         if not args.yes_empty_the_database:
             raise SystemExit("part 2 empties the database; add --yes-empty-the-database")
-        result = bench_neo4j(args.parties)
+        result = bench_neo4j(args.parties, keep=args.keep)
         print()
         for k, v in result.items():
             print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")

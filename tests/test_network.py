@@ -369,6 +369,25 @@ def test_paths_avoid_hubs_unless_asked(graph: Graph) -> None:
     assert paths_between(graph, "id:ZS", "id:LS", k=1, hub_degree=50).paths[0].hops == 2
 
 
+def test_k_shortest_paths_include_a_longer_one_meeting_in_the_middle(graph: Graph) -> None:
+    """The second path runs through 乙公司, which both ends reach: it must be expanded from 李四's side too."""
+    parties(graph, [("id:ZS", "张三", "person"), ("id:LS", "李四", "person"), ("id:A", "甲公司", "company"),
+                    ("id:B", "乙公司", "company"), ("id:Y", "丙公司", "company"), ("id:X", "丁公司", "company")])
+    rel(graph, "id:ZS", "SHAREHOLDER_OF", "id:A", share=0.6)
+    rel(graph, "id:A", "SHAREHOLDER_OF", "id:B", share=0.51)
+    rel(graph, "id:LS", "LEGAL_REPRESENTATIVE_OF", "id:B")
+    rel(graph, "id:ZS", "DIRECTOR_OF", "id:Y")
+    rel(graph, "id:Y", "SHAREHOLDER_OF", "id:X", share=0.3)
+    rel(graph, "id:X", "SHAREHOLDER_OF", "id:B", share=0.49)
+    export(graph)
+    result = paths_between(graph, "id:ZS", "id:LS", k=3, max_hops=4)
+    assert [p.sentence for p in result.paths] == [
+        "张三 是 甲公司 的股东（持股60%），甲公司 是 乙公司 的股东（持股51%），李四 是 乙公司 的法定代表人。",
+        "张三 是 丙公司 的董事，丙公司 是 丁公司 的股东（持股30%），丁公司 是 乙公司 的股东（持股49%），"
+        "李四 是 乙公司 的法定代表人。"]
+    assert [p.hops for p in result.paths] == [3, 4]
+
+
 def test_paths_between_one_legal_person_are_refused(graph: Graph) -> None:
     parties(graph, [("id:P1", "赵六", "person"), ("src:b:7", "赵六", "person", "id:P1")])
     with pytest.raises(NetworkError, match="same legal person"):

@@ -99,6 +99,7 @@ def _pull(graph: Graph, source: PartyInfo, target: PartyInfo, max_hops: int, hub
         entities = {party.entity_id}  # parties reached: expand every party of their legal person
         others: set[str] = set()  # phones, addresses, cases, assets reached (element ids)
         expanded: set[str] = set()
+        reached = {"e:" + party.entity_id}  # by this side (the other side's finds may need expanding too)
         for _ in range(depth):
             ids = set(others)
             if entities:
@@ -119,8 +120,9 @@ def _pull(graph: Graph, source: PartyInfo, target: PartyInfo, max_hops: int, hub
             entities, others = set(), set()
             for row in rows:
                 m = _neighbour(row)
-                known = node_key(m) in pull.nodes
                 key = pull.add_node(m, row["m_degree"])
+                known = key in reached
+                reached.add(key)
                 props = {"share": row["r_share"]} if row.get("r_share") is not None else {}
                 pull.add_rel(GRel(row["r_id"], row["r_type"], row["r_start"], row["r_end"], props))
                 if known or key in ends or (not cross_hubs and pull.degree.get(key, 0) > hub_degree):
