@@ -32,7 +32,9 @@ def search_parties(graph: Graph, *, name: str | None = None, id_number: str | No
     given = {k: v for k, v in {"name": name, "id_number": id_number, "source_key": source_key}.items()
              if v is not None and str(v).strip()}
     if len(given) != 1:
-        raise QueryError("give exactly one of name, id_number or party_id", "name" if not given else sorted(given)[1])
+        api_names = {"name": "name", "id_number": "id_number", "source_key": "party_id"}
+        field = "name" if not given else api_names[sorted(given)[1]]
+        raise QueryError("give exactly one of name, id_number or party_id", field)
     params: dict[str, Any] = {"skip": skip, "limit": limit}
     if "name" in given:
         params["name"] = _LUCENE_SPECIAL.sub(r"\\\1", str(given["name"]).strip())

@@ -177,6 +177,8 @@ def test_keys_created_once_listed_without_hashes_and_revoked(api: Api) -> None:
     assert api.post("/api/v1/keys/judge-wang/revoke").json()["revoked"] is True
     assert api.client.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 401
     assert api.post("/api/v1/keys/nobody/revoke").status_code == 404
+    actions = [e["action"] for e in api.get("/api/v1/audit?page_size=200").json()["items"]]
+    assert {"key.create", "key.list", "key.revoke"} <= set(actions)
 
 
 def _audit(api: Api, **filters: str) -> list[dict[str, Any]]:

@@ -135,3 +135,13 @@ def test_unreachable_neo4j_gives_503_then_the_app_recovers(graph: Graph, relay: 
         assert statuses[-1] == 200, statuses
         assert client.get("/health/ready").status_code == 200
         assert client.get("/api/v1/parties/id:x", headers=headers).status_code == 404
+
+
+def test_wrong_database_credentials_give_503_not_a_client_error(graph: Graph, tmp_path: Path) -> None:
+    # a user that does not exist: a wrong password for `neo4j` would lock that account for everyone
+    settings = graph.settings.model_copy(update={"neo4j_user": "no_such_user", "debtgraph_data_dir": tmp_path})
+    with TestClient(create_app(settings)) as client:
+        res = client.get("/api/v1/me", headers={"X-API-Key": "dg_anything"})
+        assert res.status_code == 503, res.text
+        assert "NEO4J_PASSWORD" in res.json()["detail"] and res.headers["Retry-After"]
+        assert client.get("/health/ready").status_code == 503

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import typer
 
 from api.cli.app import app, err
@@ -23,6 +26,8 @@ def serve(
     err.print(f"debtgraph API on http://{host}:{port} (docs at /docs), Neo4j at {settings.uri}", highlight=False,
               soft_wrap=True)
     if workers > 1:
+        # Every worker must sign session cookies with the same secret, or a cookie from one fails on another.
+        os.environ.setdefault("DEBTGRAPH_SESSION_SECRET", settings.debtgraph_session_secret or secrets.token_urlsafe(32))
         uvicorn.run("api.http.asgi:app", host=host, port=port, workers=workers, proxy_headers=True)
     else:
         from api.http import create_app

@@ -133,6 +133,10 @@ def install(app: FastAPI) -> None:
         if "TransactionTimedOut" in code or "Transaction.Terminated" in code:
             return problem_response(504, "the query ran past the time limit (DEBTGRAPH_QUERY_TIMEOUT) and was "
                                     "cancelled", kind="query-timeout")
+        if code.startswith("Neo.ClientError.Security"):
+            log.error("Neo4j refused the API's credentials: %s", exc.message)
+            return problem_response(503, "the API cannot sign in to Neo4j (check NEO4J_USER / NEO4J_PASSWORD)",
+                                    kind="database-unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         if code == "Neo.ClientError.Statement.AccessMode":
             return problem_response(403, "the database refused a write in a read-only transaction",
                                     kind="statement-refused")

@@ -26,6 +26,7 @@ def create(request: Request, body: KeyCreateIn, principal: Annotated[Principal, 
 
 @router.get("", response_model=list[KeyInfo], summary="Every key, without hashes")
 def list_keys(request: Request, principal: Annotated[Principal, require("keys:admin")]) -> list[KeyInfo]:
+    audit(request, principal, "key.list")
     return [KeyInfo(**k) for k in auth.list_keys(request.app.state.graph)]
 
 
