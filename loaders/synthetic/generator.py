@@ -328,9 +328,9 @@ class Generator:
             if r < 0.9:
                 return rng.choice(self.creditor_companies), rng.choice(CAUSES_COMPANY), False
             return rng.choice(self.creditor_persons), rng.choice(CAUSES_PERSON), False
-        if r < 0.45:
+        if r < 0.5:
             return rng.randrange(pop.banks), rng.choice(CAUSES_BANK), False
-        if r < 0.6:
+        if r < 0.8:
             return rng.choice(self.creditor_companies), rng.choice(CAUSES_COMPANY), False
         return rng.choice(self.creditor_persons), rng.choice(CAUSES_PERSON), False
 
@@ -527,7 +527,7 @@ class Generator:
             on = earliest - dt.timedelta(days=rng.randint(400, 1500))
             price = 0.0
         else:
-            target = pop.neutral_person(rng.getrandbits(40))
+            target = pop.neutral_person(rng.getrandbits(48))
             on = earliest - dt.timedelta(days=rng.randint(-200, 300))
             on = min(on, self.as_of - dt.timedelta(days=1))
             price = round(value * rng.uniform(0.85, 1.1), -2)
@@ -537,7 +537,7 @@ class Generator:
     def criminal_unit(self) -> None:
         """A person convicted and imprisoned: not a debtor, so never an alert."""
         rng, pop = self.rng, self.pop
-        person = pop.neutral_person(rng.getrandbits(40))
+        person = pop.neutral_person(rng.getrandbits(48))
         filed = self.day(1800, 200)
         closed = filed + dt.timedelta(days=rng.randint(60, 180))
         code = self.new_case("刑初", filed.year)
@@ -569,7 +569,7 @@ class Generator:
         parties without valid ids may link them, and nothing it could link changes an alert.
         """
         rng, pop = self.rng, self.pop
-        twin = pop.neutral_person(rng.getrandbits(40))
+        twin = pop.neutral_person(rng.getrandbits(48))
         entity = pop.n + len(self.extra)
         pid = self.w.new_id("Q")
         real = pop.id_number(twin)
@@ -593,8 +593,8 @@ class Generator:
         """One row that breaks the contract in exactly one way; loaders must reject it and count it."""
         rng, w, pop = self.rng, self.w, self.pop
         file, reason = BAD_CLASSES[rng.randrange(len(BAD_CLASSES)) if which is None else which]
-        someone = self.P(pop.neutral_person(rng.getrandbits(40)))
-        other = self.P(pop.neutral_person(rng.getrandbits(40)))
+        someone = self.P(pop.neutral_person(rng.getrandbits(48)))
+        other = self.P(pop.neutral_person(rng.getrandbits(48)))
         undefined = f"{w.prefix}U{rng.randrange(10**7):07d}"
         day = self.day(900, 100)
         unknown_case = w.c(self.new_case("执", day.year))  # allocated, never written: in no export

@@ -222,9 +222,14 @@ def generate_identity(out: str | Path, persons: int = 400, companies: int = 120,
     sources = [c[0] for c in courts]
     # -- the true population ------------------------------------------------------
     company_list: list[TrueParty] = []
+    taken: set[tuple[str, str]] = set()  # a registry never gives one name twice in a region
     for i in range(companies):
-        region = rng.choice(REGIONS)
-        trade = f"{rng.choice(TRADES)}{rng.choice(INDUSTRIES)}" + (f"{i}" if i >= len(TRADES) * 4 else "")
+        while True:
+            region = rng.choice(REGIONS)
+            trade = f"{rng.choice(TRADES)}{rng.choice(INDUSTRIES)}" + (f"{i}" if i >= len(TRADES) * 4 else "")
+            if (region, trade) not in taken:
+                taken.add((region, trade))
+                break
         company_list.append(TrueParty(f"C{i}", "company", _company_name(region, trade), mk.uscc(), mk.phone(),
                                       mk.address(), region=region, trade=trade))
     person_list: list[TrueParty] = []
@@ -285,10 +290,12 @@ def generate_identity(out: str | Path, persons: int = 400, companies: int = 120,
                                                                                           "case": 0.35, "role": 0.5}[c]]
             if p.company is None and "role" in clues:
                 clues.remove("role")
-            if not clues and "id typo" not in how:
+            if not clues and ("id typo" not in how or not first.id_number):
                 clues = ["phone"]
             phones = [p.phone] if "phone" in clues else ([mk.phone()] if rng.random() < 0.5 else [])
             addresses = [p.address] if "address" in clues else ([mk.address()] if rng.random() < 0.3 else [])
+            if "address" in clues and p.address not in first.addresses:
+                first.addresses.append(p.address)
             rec = new_record(source, p, name, id_number, phones, addresses)
             rec.case_origin = "pending" if "case" in clues else None
             rec.role = "role" in clues
@@ -349,6 +356,7 @@ def generate_identity(out: str | Path, persons: int = 400, companies: int = 120,
                     company_pid = f"X{p.company}"
                     extra_companies[p.company] = company_pid
                     party_rows.append([company_pid, "company", c.name, c.id_number, "active", "", "", ""])
+                    truth.entity_of[f"id:{c.id_number}"] = c.key
                 relation_rows.append([rec.party_id, company_pid, "legal_representative", "", "", ""])
             kind = "enforcement" if rec.case_origin else "civil"
             case_rows.append([rec.case_no, kind, court_name[source], "民间借贷纠纷", "2024-03-01", "", "pending",

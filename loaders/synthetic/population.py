@@ -123,7 +123,7 @@ class Population:
             return DEBTOR if r < 50 else CREDITOR if r < 72 else NEUTRAL
         if i >= self.p0 and (i - self.p0) % 2 == 0:
             r = self.h(i, 7) % 100
-            return DEBTOR if r < 60 else CREDITOR if r < 75 else NEUTRAL
+            return DEBTOR if r < 80 else CREDITOR if r < 90 else NEUTRAL
         return NEUTRAL
 
     def household(self, i: int) -> int:
@@ -139,7 +139,10 @@ class Population:
     def neutral_person(self, r: int) -> int:
         """A neutral person (the spouse member of a household) picked by the number ``r``."""
         hh = r % max(1, (self.n - self.p0) // 2)
-        return self.p0 + hh * 2 + 1
+        primary = self.p0 + hh * 2
+        if (r >> 40) % 4 == 0 and self.category(primary) == NEUTRAL:
+            return primary
+        return primary + 1
 
     # -- persons -------------------------------------------------------------------------------------
     def male(self, i: int) -> bool:
@@ -231,4 +234,11 @@ class Population:
         return self.neutral_person(self.h(company, 11))
 
     def second_shareholder(self, company: int) -> int:
-        return self.neutral_person(self.h(company, 12))
+        """A second shareholder: often a holding company (a neutral one), otherwise a person."""
+        r = self.h(company, 12)
+        if r % 100 < 60 and self.c1 > self.c0:
+            for k in range(8):
+                candidate = self.c0 + self.h(company, 30 + k) % (self.c1 - self.c0)
+                if candidate != company and self.category(candidate) == NEUTRAL:
+                    return candidate
+        return self.neutral_person(r >> 8)
