@@ -335,6 +335,20 @@ def test_server_layout_is_repeatable_and_handles_thousands_of_nodes() -> None:
     assert [(n["x"], n["y"]) for n in first.nodes] != [(n["x"], n["y"]) for n in other_seed.nodes]
 
 
+def test_hubs_the_query_did_not_expand_are_marked() -> None:
+    sub = example_network()
+    view = build_view(sub, hubs=["p-boss", sub.subject], expand_url="/parties/{uid}?depth=2")  # type: ignore[list-item]
+    nodes = by_id(view.nodes)
+    boss = nodes["p-boss"]
+    assert boss["hub"] is True and boss["shapeProperties"]["borderDashes"]
+    assert boss["tip"]["hint"] == "关联过多，查询未展开此节点：双击展开"
+    assert boss["url"] == "/parties/id%3A110105198203154512?depth=2"
+    assert nodes[sub.subject]["hub"] is False  # the subject stays the subject  # type: ignore[index]
+    assert not any(n["hub"] for n in view.nodes if n["id"] != "p-boss")
+    assert view.legend[-1]["label"] == "未展开节点"  # markers after kinds
+    assert "未展开节点" in render_html(sub, "示例", hubs=["p-boss"])
+
+
 def test_a_query_capped_subgraph_says_so() -> None:
     sub = example_network()
     sub.truncated = True  # the query stopped at its own limit

@@ -467,11 +467,14 @@ def build_view(
     expand_url: ExpandUrl | None = None,
     layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
     seed: int = 7,
+    hubs: Iterable[str] = (),
 ) -> View:
     """Turn a subgraph into vis-network data: looks by kind, sizes by debt, labels, tooltips, cap, layout.
 
     ``cap`` limits the drawn nodes (nearest the subject first); each drawn node with
     neighbours left out gets a "+N" node that links to ``expand_url`` for it.
+    ``hubs`` (element ids, e.g. ``api.parties.Network.hubs``) are nodes the query showed
+    but did not expand: they get a dashed border and their expand link.
     Above ``layout_threshold`` drawn nodes the positions are computed on the server
     and physics is off.
     """
@@ -482,6 +485,7 @@ def build_view(
     kept = choose_nodes(sub, cap, adj)
     kept_set = set(kept)
     capped = len(kept) < len(sub.nodes)
+    hub_set = set(hubs)
 
     net = Network(directed=True, cdn_resources="in_line")  # directed: pyvis' undirected add_edge is quadratic
     net.node_ids = _IdList()  # pyvis checks `id in node_ids` (a list) for every node and both ends of every edge
@@ -493,7 +497,12 @@ def build_view(
         debt = debts.get(nid)
         size = style.size_for_debt(debt, look.size) if node.kind in style.PARTY_LOOKS else look.size
         is_subject = nid == sub.subject
+        is_hub = nid in hub_set and not is_subject
         url = expand_link(node, expand_url)
+        tip = node_tip(node, debt)
+        if is_hub:
+            tip["hint"] = "关联过多，查询未展开此节点" + ("：双击展开" if url else "")
+            legend.setdefault(("hub", "hub"), {"label": "未展开节点", "shape": "hub", "color": "hub"})
         font: dict[str, Any] = {"color": look.font_color}
         if look.shape == "box":
             font["strokeWidth"] = 0  # text sits on the coloured box, a white halo would erase it
@@ -510,15 +519,19 @@ def build_view(
                 "hover": {"background": look.color, "border": "#111827"},
             },
             size=size + (6 if is_subject else 0),
-            borderWidth=5 if is_subject else (1 if look.shape == "box" else 2),
+            borderWidth=5 if is_subject else 3 if is_hub else (1 if look.shape == "box" else 2),
             font=font,
             kind=node.kind,
             kindLabel=look.legend,
             debt=debt,
             subject=is_subject,
-            tip=node_tip(node, debt),
+            hub=is_hub,
+            tip=tip,
             url=url,
+            **({"shapeProperties": {"borderDashes": [5, 3]}} if is_hub else {}),
         )
+        if is_hub:
+            net.node_map[nid]["color"]["border"] = "#374151"
 
     rels = [r for r in sub.relationships.values() if r.start in kept_set and r.end in kept_set]
     parallel: Counter[frozenset[str]] = Counter()
@@ -601,7 +614,9 @@ def build_view(
         "capped": capped,
         "truncated": bool(sub.truncated or capped),
     }
-    return View(title, nodes, edges, options, list(legend.values()), sub.subject if sub.subject in kept_set else None,
+    # the explanations of markers (dashed border, '+N') come after the kinds
+    legend_items = sorted(legend.values(), key=lambda item: item["shape"] == "hub" or item["color"] == "#ffffff")
+    return View(title, nodes, edges, options, legend_items, sub.subject if sub.subject in kept_set else None,
                 big, stats)
 
 
@@ -704,6 +719,7 @@ def render_html(
     expand_url: ExpandUrl | None = None,
     layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
     seed: int = 7,
+    hubs: Iterable[str] = (),
     asset_url: str | None = None,
 ) -> str:
     """A standalone HTML page showing the subgraph (no request leaves the page). See :func:`build_view`.
@@ -713,7 +729,7 @@ def render_html(
     exported files keep the default, inlined, so that they work alone.
     """
     return render_view(build_view(subgraph, title, cap=cap, expand_url=expand_url,
-                                  layout_threshold=layout_threshold, seed=seed), asset_url)
+                                  layout_threshold=layout_threshold, seed=seed, hubs=hubs), asset_url)
 
 
 def write_view(subgraph: Subgraph, path: str | Path, title: str = "关系图", **kwargs: Any) -> Path:
