@@ -325,6 +325,8 @@ def edge_tip(rel: GRel, start: GNode | None, end: GNode | None) -> dict[str, Any
         ("匹配方法", p.get("method")),
         ("匹配依据", "、".join(map(str, p.get("evidence") or []))),
         ("核实状态", L.zh(L.SAME_AS_STATUS_ZH, p.get("status")) if rel.type == "SAME_AS" else None),
+        ("核实说明", p.get("reason")),
+        ("核实人", p.get("reviewed_by")),
     ]
     if p.get("sources"):
         rows.append(("数据来源", "、".join(map(str, p["sources"]))))
