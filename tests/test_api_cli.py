@@ -52,3 +52,47 @@ def test_audit_export_csv_and_jsonl_with_since(graph: Graph) -> None:
     assert [json.loads(line)["action"] for line in lines][:2] == ["key.create", "key.revoke"]
     assert runner.invoke(app, ["audit", "export", "--since", "2999-01-01"]).stdout == ""
     assert runner.invoke(app, ["audit", "export", "--since", "yesterday"]).exit_code == 2
+
+
+def test_serve_runs_the_api_under_uvicorn(graph: Graph) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    key, _ = auth.create_key(graph, "serve-admin", "admin")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DEBTGRAPH_DATA_DIR": str(graph.settings.data_dir),
+           "DEBTGRAPH_BOLT_PORT": str(graph.settings.debtgraph_bolt_port),
+           "NEO4J_PASSWORD": graph.settings.neo4j_password, "NEO4J_URI": graph.settings.neo4j_uri}
+    exe = Path(sys.executable).with_name("debtgraph")
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as res:
+                    assert json.load(res) == {"status": "ok"}
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "serve exited"
+                assert time.monotonic() < deadline, "serve did not answer within 60 s"
+                time.sleep(0.5)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/version", headers={"X-API-Key": key})
+        with urllib.request.urlopen(request, timeout=10) as res:
+            assert json.load(res)["neo4j"]["edition"] == "community"
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/version", timeout=10)
+            raise AssertionError("answered without a key")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
