@@ -1,0 +1,146 @@
+"""The record of each party that identity linking compares, read from the graph.
+
+One row per Party node: normalised name and its pinyin, the valid id, any id
+number (valid or the raw one that failed its check), the birth date and sex an
+id gives, phones, addresses, company roles and case numbers. Lists are None when
+empty so that the comparisons treat them as unknown, not as "nothing shared".
+
+A raw id that failed its check often still holds a correct birth date, but the
+typo may sit in the date itself: its birth date is used only when it is a real,
+plausible date, and is marked as coming from a raw id (``dob_raw``) so that the
+evidence says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from graph_model.db import Graph
+from graph_model.types.identifiers import birth_date, sex
+from graph_model.types.names import company_core, name_pinyin, normalise_name
+from queries.statements import statement
+
+PAGE = 20_000
+ROLE_TYPES = ["LEGAL_REPRESENTATIVE_OF", "SHAREHOLDER_OF", "DIRECTOR_OF", "SUPERVISOR_OF", "MANAGER_OF",
+              "ACTUAL_CONTROLLER_OF"]
+# The side a party takes in a case: a debtor in a judgment is the debtor when it is enforced.
+SIDES = {"APPLICANT_IN": "creditor", "PLAINTIFF_IN": "creditor", "RESPONDENT_IN": "debtor", "DEFENDANT_IN": "debtor",
+         "THIRD_PARTY_IN": "third"}
+COLUMNS = ("unique_id", "entity_id", "kind", "name", "name_norm", "name_pinyin", "name_core", "id_valid", "id_any",
+           "dob", "dob_raw", "sex", "phones", "addresses", "roles", "cases", "sources", "in_scope")
+
+
+def _id_birth(value: str, today: dt.date) -> dt.date | None:
+    """Birth date in an 18-character resident id, when it is a real date between 1900 and today."""
+    if len(value) != 18 or not value[:17].isdigit():
+        return None
+    born = birth_date(value)
+    if born is None or born.year < 1900 or born > today:
+        return None
+    return born
+
+
+def _listed(values: list[str] | None) -> list[str] | None:
+    found = sorted({v for v in values or () if v})
+    return found or None
+
+
+@dataclass
+class PartyRecord:
+    """What linking knows about one party (the row of the comparison table)."""
+
+    unique_id: str
+    entity_id: str
+    kind: str
+    name: str
+    name_norm: str | None
+    name_pinyin: str | None
+    name_core: str | None
+    id_valid: str | None
+    id_any: str | None
+    dob: str | None
+    dob_raw: bool
+    sex: str | None
+    phones: list[str] | None
+    addresses: list[str] | None
+    roles: list[str] | None
+    cases: list[str] | None
+    sources: list[str]
+    in_scope: bool
+
+
+def party_record(row: dict[str, Any], scope: set[str] | None, today: dt.date | None = None) -> PartyRecord:
+    """The comparison record of one row of queries/identity/parties.cypher."""
+    today = today or dt.date.today()
+    kind = row["kind"] or "person"
+    norm = normalise_name(row["name"], kind)
+    valid = row["id_number"]
+    raw = row["id_number_raw"]
+    born: dt.date | None = None
+    gender: str | None = None
+    from_raw = False
+    if kind == "person":
+        if valid:
+            born, gender = birth_date(valid), sex(valid)
+        elif raw:
+            born = _id_birth(raw, today)
+            if born is not None:
+                gender, from_raw = sex(raw), True
+    roles = list(row["roles"] or ())
+    if kind != "person":  # a company's legal representative, by name: the same person runs both copies
+        roles += [f"LEGAL_REPRESENTATIVE:{normalise_name(n, 'person')}" for n in row["representatives"] or () if n]
+    return PartyRecord(
+        unique_id=row["uid"],
+        entity_id=row["entity_id"] or row["uid"],
+        kind=kind,
+        name=row["name"],
+        name_norm=norm,
+        name_pinyin=name_pinyin(norm, kind),
+        name_core=company_core(norm) if norm and kind != "person" else norm,
+        id_valid=valid,
+        id_any=valid or raw,
+        dob=born.strftime("%Y%m%d") if born else None,
+        dob_raw=from_raw,
+        sex=gender,
+        phones=_listed(row["phones"]),
+        addresses=_listed(row["addresses"]),
+        roles=_listed(roles),
+        cases=_listed(row["cases"]),
+        sources=list(row["sources"] or ()),
+        in_scope=scope is None or row["uid"] in scope,
+    )
+
+
+def iter_party_rows(graph: Graph, page: int = PAGE) -> Iterator[dict[str, Any]]:
+    """Every party of the graph with its comparison inputs, a page at a time (keyset on uid)."""
+    after = ""
+    while True:
+        rows = graph.read(statement("identity/parties"), {"after": after, "limit": page, "role_types": ROLE_TYPES, "sides": SIDES}, timeout=600)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1]["uid"]
+
+
+def scope_of(graph: Graph, source: str) -> set[str]:
+    """uids of the parties an export brought."""
+    return {r["uid"] for r in graph.read(statement("identity/scope"), {"source": source}, timeout=600)}
+
+
+def party_table(graph: Graph, source: str | None = None) -> pd.DataFrame:
+    """The comparison table of every party in the graph; ``in_scope`` marks the export's parties when given."""
+    scope = scope_of(graph, source) if source is not None else None
+    today = dt.date.today()
+    records = [party_record(row, scope, today) for row in iter_party_rows(graph)]
+    return records_frame(records)
+
+
+def records_frame(records: list[PartyRecord]) -> pd.DataFrame:
+    """Records as the DataFrame splink reads (object columns, lists kept as lists)."""
+    data = {col: [getattr(r, col) for r in records] for col in COLUMNS}
+    return pd.DataFrame(data, columns=list(COLUMNS))
