@@ -58,8 +58,17 @@ class ConsoleResult:
 
 
 def _code(text: str) -> str:
-    """The statement with strings, quoted names and comments blanked, so keywords inside them don't count."""
-    return _LITERALS.sub(lambda m: "''" if m.group(0)[0] in "'\"`" else " ", text)
+    """The statement with strings and comments blanked, so keywords inside them don't count.
+
+    Backtick-quoted names keep their text (`dbms`.`components` must still read as dbms.components).
+    """
+    def blank(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token[0] == "`":
+            return re.sub(r"[^\w.]", "_", token[1:-1])
+        return "''" if token[0] in "'\"" else " "
+
+    return _LITERALS.sub(blank, text)
 
 
 def static_check(text: str) -> str:

@@ -259,6 +259,10 @@ REFUSED = [
     "CREATE USER mallory SET PASSWORD 'secret123'",
     "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS",
     "RETURN dbms.info()",
+    "CALL `dbms`.`components`()",
+    "CALL `db.createLabel`('X')",
+    "call DB.CREATELABEL('X')",
+    "MATCH (n) RETURN n /* ; */ ; LOAD /* x */ CSV FROM 'file:///x' AS r RETURN r",
 ]
 
 
