@@ -267,6 +267,8 @@ def test_debtor_groups_ranked_by_debt_and_by_courts(graph: Graph) -> None:
     # the concluded case is closed; the case with unknown outstanding counts as open, amount unknown
     assert second.total_outstanding == 300_000.0 and second.unknown_amount_cases == 1 and second.open_cases == 4
     assert second.courts == ["沪0104", "沪0105", "沪0106", "沪0107"]
+    d2 = next(m for m in second.members if m.party.uid == "id:D2")
+    assert (d2.open_cases, d2.outstanding, d2.unknown_amount_cases) == (1, 0.0, 1)
     assert (first.rank_by_outstanding, first.rank_by_courts) == (1, 2)
     assert (second.rank_by_outstanding, second.rank_by_courts) == (2, 1)
     by_courts = debtor_groups(graph, hub_degree=5, by="courts", top=1)

@@ -27,6 +27,7 @@ from queries.network import (
     ultimate_controller,
 )
 from queries.network.common import PartyInfo
+from queries.network.community import METHODS
 
 network_app = typer.Typer(help="Network analytics: control, debtor groups, brokers, circular claims, paths.",
                           no_args_is_help=True)
@@ -116,9 +117,14 @@ def controlled(person: str = typer.Argument(..., help="the party: uid, id_number
 def groups(top: int = typer.Option(20, "--top", min=1, help="how many groups to show"),
            by: str = typer.Option("outstanding", "--by", help="rank by 'outstanding' debt or by 'courts' spanned"),
            hub_degree: int = typer.Option(50, "--hub-degree", min=2, help="phones/addresses used by more parties are hubs"),
+           method: str = typer.Option("auto", "--method",
+                                      help="communities: auto (igraph Leiden, else networkx), igraph-leiden, "
+                                           "igraph-louvain, networkx-louvain"),
            as_json: bool = JSON_OPT) -> None:
     """Debtor groups: communities of linked parties with open enforcement debt."""
-    result = _run(lambda g: debtor_groups(g, top=top, by=by, hub_degree=hub_degree))
+    if method not in METHODS:
+        raise fail(f"--method {method!r} is not one of {', '.join(METHODS)}", 2)
+    result = _run(lambda g: debtor_groups(g, top=top, by=by, hub_degree=hub_degree, method=method))
     if as_json:
         return _json(result.to_json())
     table = Table(title=f"被执行人团伙（共 {result.debtors} 个有未结执行债务的主体）")
@@ -154,7 +160,9 @@ def group(party: str = typer.Argument(..., help="a debtor: uid, id_number or <so
     for col in ("成员", "被执行人", "未结案件", "未履行金额（元）"):
         table.add_column(col)
     for m in g.members:
-        table.add_row(_who(m.party), "是" if m.debtor else "否（关联人）", str(m.open_cases), _money(m.outstanding))
+        unknown = f"（另 {m.unknown_amount_cases} 件金额未知）" if m.unknown_amount_cases else ""
+        table.add_row(_who(m.party), "是" if m.debtor else "否（关联人）", str(m.open_cases),
+                      _money(m.outstanding) + unknown)
     out.print(table)
     _note(view.subgraph.truncated, view.algorithm)
 

@@ -145,11 +145,12 @@ class GroupMember:
     party: PartyInfo
     debtor: bool
     open_cases: int
-    outstanding: float
+    outstanding: float  # summed over its open cases with a known outstanding
+    unknown_amount_cases: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"party": self.party.to_json(), "debtor": self.debtor, "open_cases": self.open_cases,
-                "outstanding": self.outstanding}
+                "outstanding": self.outstanding, "unknown_amount_cases": self.unknown_amount_cases}
 
 
 @dataclass
@@ -182,7 +183,8 @@ def _group(net: DebtorNetwork, entities: set[str]) -> DebtorGroup:
         own = net.cases.get(entity, {})
         cases.update(own)
         members.append(GroupMember(net.parties[entity], entity in net.cases, len(own),
-                                   sum(v for _, v in own.values() if v is not None)))
+                                   sum(v for _, v in own.values() if v is not None),
+                                   sum(1 for _, v in own.values() if v is None)))
     members.sort(key=lambda m: (not m.debtor, -m.outstanding, m.party.uid))
     return DebtorGroup(
         group_id=min(entities), members=members,
