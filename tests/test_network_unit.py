@@ -9,6 +9,7 @@ from queries.network.common import PartyInfo
 from queries.network.community import detect_communities, igraph_available
 from queries.network.cycles import Claim, ClaimGraph, find_cycles
 from queries.network.equity import EquityPull, _decide, cumulative_shares
+from queries.network.groups import _ball
 
 
 def holdings(*edges: tuple[str, str, float | None]) -> nx.DiGraph:
@@ -124,3 +125,11 @@ def test_two_cliques_joined_by_a_bridge_are_two_communities(method: str) -> None
 def test_unknown_community_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown community method 'magic'"):
         detect_communities(["a"], [], method="magic")
+
+
+def test_broker_scope_is_cut_to_the_nearest_parties() -> None:
+    g = nx.path_graph(["a", "b", "c", "d", "e"])
+    g.add_edge("a", "x")
+    assert _ball(g, "a", 3) == {"a", "b", "x"}
+    assert _ball(g, "c", 4) == {"c", "b", "d", "a"}
+    assert _ball(g, "a", 100) == {"a", "b", "c", "d", "e", "x"}

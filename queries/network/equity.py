@@ -52,6 +52,7 @@ from queries.statements import statement
 
 MAJORITY = 0.5
 EPS = 1e-9
+MAX_REPRESENTED = 200  # companies checked for the legal_representative rule per party
 
 
 @dataclass
@@ -406,9 +407,11 @@ def control_of(graph: Graph, party: PartyInfo, max_hops: int = 10, max_nodes: in
     for entity, share in sorted(own.share.items()):
         if share >= MAJORITY - EPS:
             mark(entity, "majority")
-    for entity, company in sorted(represented.items()):
-        if entity in controlled:
-            continue
+    candidates = [(e, c) for e, c in sorted(represented.items()) if e not in controlled]
+    if len(candidates) > MAX_REPRESENTED:
+        truncated = True  # each candidate costs an equity penetration of its own
+        candidates = candidates[:MAX_REPRESENTED]
+    for entity, company in candidates:
         above = penetrate(graph, company, max_hops, max_nodes, as_of=as_of)
         truncated = truncated or above.truncated
         tops = [h for h in above.holders + above.intermediates if h.party.entity_id != party.entity_id]

@@ -342,18 +342,32 @@ class BrokersResult:
                 "subgraph": self.subgraph.to_json()}
 
 
+def _ball(g: nx.Graph, source: str, limit: int) -> set[str]:
+    """The ``limit`` nodes nearest to ``source`` (whole distance rings while they fit, then the start of the next)."""
+    scope = {source}
+    for layer in nx.bfs_layers(g, source):
+        if layer == [source]:
+            continue
+        room = limit - len(scope)
+        if room <= 0:
+            break
+        scope.update(sorted(layer)[:room])
+    return scope
+
+
 def brokers(graph: Graph, ref: str, top: int = 10, hub_degree: int = 50, method: str = "auto",
             exact_limit: int = 1000, max_nodes: int = 500, seed: int = 42, use_cache: bool = True) -> BrokersResult:
-    """Who connects the debtor's network: betweenness centrality over the connected part of the debtor
+    """Who connects the debtor's network: exact betweenness centrality over the connected part of the debtor
     network that holds the debtor (a Louvain/Leiden group would cut a broker off from one of the groups it
-    joins, so the whole connected part is used; each broker says how many groups it bridges)."""
+    joins, so the whole connected part is used; each broker says how many groups it bridges). A connected
+    part larger than ``exact_limit`` is cut to the ``exact_limit`` parties nearest the debtor."""
     analysis = _analyse(graph, hub_degree, method, 2, use_cache)
     party = _locate(graph, ref, analysis)
     net = analysis.net
     component = nx.node_connected_component(net.graph, party.entity_id)
-    h = net.graph.subgraph(component)
-    k = None if len(component) <= exact_limit else exact_limit
-    scores = nx.betweenness_centrality(h, k=k, normalized=True, seed=seed)
+    scope = component if len(component) <= exact_limit else _ball(net.graph, party.entity_id, exact_limit)
+    h = net.graph.subgraph(scope)
+    scores = nx.betweenness_centrality(h, normalized=True)
     ranked = sorted(scores, key=lambda e: (-scores[e], -h.degree(e), e))[:top]
     result = [Broker(party=net.parties[e], betweenness=scores[e], degree=h.degree(e), debtor=net.is_debtor(e),
                      community=net.community[e],
@@ -361,8 +375,9 @@ def brokers(graph: Graph, ref: str, top: int = 10, hub_degree: int = 50, method:
               for e in ranked]
     return BrokersResult(
         party=party, brokers=result, network_size=len(component),
-        algorithm=algorithm("brokers: networkx.betweenness_centrality on the connected part of the debtor network "
-                            "holding the party", normalized=True, k=k, seed=seed, hub_degree=hub_degree,
+        algorithm=algorithm("brokers: networkx.betweenness_centrality (exact) on the connected part of the debtor "
+                            "network holding the party, cut to the parties nearest it when larger than exact_limit",
+                            normalized=True, exact_limit=exact_limit, scope=len(scope), hub_degree=hub_degree,
                             communities=net.algorithm),
-        truncated=k is not None or len(component) > max_nodes,
-        subgraph=_view(graph, net, component, party, max_nodes))
+        truncated=len(scope) < len(component) or len(scope) > max_nodes,
+        subgraph=_view(graph, net, scope, party, max_nodes))
