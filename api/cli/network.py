@@ -8,6 +8,7 @@ for machines.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,6 +29,9 @@ from queries.network import (
 )
 from queries.network.common import PartyInfo
 from queries.network.community import METHODS
+
+# Server notices about relationship types a graph does not hold yet are noise on a terminal.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 network_app = typer.Typer(help="Network analytics: control, debtor groups, brokers, circular claims, paths.",
                           no_args_is_help=True)
