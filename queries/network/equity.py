@@ -8,6 +8,12 @@ give the same holding between the same two legal persons count it once (the larg
 share). A share the exports leave empty makes the chains through it unknown: they
 are counted in ``paths`` but add nothing, and the holder is marked ``share_incomplete``.
 
+Ultimate holders are the holders above the company with no shareholders of their own:
+natural persons (kind person), state and other organizations (kind organization: 国资委,
+collectives, public bodies), and companies whose shareholders no export gives (or lie beyond
+``max_hops``) — each says which (``terminal``). Holders that are held in turn are listed
+as intermediates with their own cumulative share.
+
 The ultimate controller of a company, by the first rule that decides:
 
 1. ``actual_controller`` — a declared ACTUAL_CONTROLLER_OF the company (registry fact);
@@ -25,6 +31,11 @@ A party controls a company (:func:`controlled_companies`), by the first rule tha
    indirect holder, at any level) holds ≥ 50 % of it cumulatively, and no actual controller is declared;
 4. ``via_controlled`` — a company it controls holds ≥ 50 % of the company cumulatively
    (control passes down chains of majorities: 60 % of 60 % is control although 36 % is not a majority).
+
+The two directions differ on purpose in one place: upwards a company without a ≥ 50 % holder
+gets its largest ultimate holder as controller (rule 4, which the result names as such), while
+downwards only the legal representative of such a company is taken to control it — the reverse
+view feeds the asset panorama, where "controls" must mean more than "holds the most".
 """
 
 from __future__ import annotations
