@@ -451,3 +451,22 @@ def test_cli_controller_paths_and_groups(graph: Graph) -> None:
     cycles = runner.invoke(app, ["network", "cycles"])
     assert cycles.exit_code == 0, cycles.output
     assert "未发现" in cycles.stdout
+
+
+def test_cli_groups_group_and_brokers(graph: Graph) -> None:
+    from api.cli import app
+
+    two_debtor_communities(graph)
+    runner = CliRunner()
+    done = runner.invoke(app, ["network", "groups", "--hub-degree", "5", "--by", "courts", "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert [g["court_count"] for g in data["groups"]] == [4, 1]
+    human = runner.invoke(app, ["network", "group", "id:D2", "--hub-degree", "5"])
+    assert human.exit_code == 0, human.output
+    assert "债务人2（id:D2）" in human.stdout and "另 1 件金额未知" in human.stdout
+    top = runner.invoke(app, ["network", "brokers", "id:D7", "--hub-degree", "5", "--top", "1", "--json"])
+    assert top.exit_code == 0, top.output
+    assert [b["party"]["uid"] for b in json.loads(top.stdout)["brokers"]] == ["id:X"]
+    outsider = runner.invoke(app, ["network", "brokers", "id:F1", "--hub-degree", "5"])
+    assert outsider.exit_code == 1 and "not in the debtor network" in outsider.stderr
