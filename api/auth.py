@@ -30,7 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases:read": frozenset({"judge", "investigator", "case_system", "admin"}),
     "alerts:read": frozenset({"judge", "investigator", "case_system", "admin"}),
     "alerts:write": frozenset({"judge", "investigator", "admin"}),  # change an alert's status
-    "queries:read": frozenset({"judge", "investigator", "admin"}),  # the catalogue
+    "queries:read": frozenset({"investigator", "admin"}),  # the catalogue
     "queries:run": frozenset({"investigator", "admin"}),
     "queries:save": frozenset({"investigator", "admin"}),
     "console:run": frozenset({"investigator", "admin"}),

@@ -330,14 +330,14 @@ def test_console_static_check_ignores_keywords_in_strings() -> None:
 
 # -- queries ---------------------------------------------------------------------------------------------
 def test_catalogue_lists_the_spec_saved_queries_with_typed_parameters(api: Api) -> None:
-    res = api.get("/api/v1/queries", role="judge")
+    res = api.get("/api/v1/queries", role="investigator")
     by_name = {q["name"]: q for q in res.json()}
     for name in ("asset_panorama", "party_network", "relation_paths", "shared_contacts"):
         assert by_name[name]["group"] == "saved"
     depth = {p["name"]: p for p in by_name["party_network"]["parameters"]}["depth"]
     assert depth["type"] == "integer" and depth["maximum"] == 3
-    assert api.get("/api/v1/queries/party_network", role="judge").json()["name"] == "party_network"
-    assert api.get("/api/v1/queries/nope", role="judge").status_code == 404
+    assert api.get("/api/v1/queries/party_network", role="investigator").json()["name"] == "party_network"
+    assert api.get("/api/v1/queries/nope", role="investigator").status_code == 404
 
 
 def test_run_saved_query_validates_parameters_by_type(api: Api) -> None:

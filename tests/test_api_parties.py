@@ -197,3 +197,19 @@ def test_network_relation_types_follow_the_model() -> None:
         assert statics, name
         for static in statics:
             assert set(static.split("|")) == expected, name
+
+
+def test_the_fixture_story_conforms_to_the_model(graph: Graph) -> None:
+    """The hand-written story uses only labels, types and properties model.yaml declares."""
+    from graph_model.schema import MODEL
+
+    api_helpers.build_story(graph)
+    for row in graph.read("MATCH (n) RETURN DISTINCT labels(n) AS labels, keys(n) AS keys"):
+        main = next(label for label in row["labels"] if label in MODEL.nodes)
+        assert set(row["labels"]) - {main} <= set(MODEL.nodes[main].extra_labels), row
+        assert set(row["keys"]) <= set(MODEL.properties_of(main)), row
+    for row in graph.read("MATCH (a)-[r]->(b) RETURN DISTINCT type(r) AS type, keys(r) AS keys, "
+                          "labels(a) AS start, labels(b) AS end"):
+        rel = MODEL.relationships[row["type"]]
+        assert rel.start in row["start"] and (rel.end == "*" or rel.end in row["end"]), row
+        assert set(row["keys"]) <= set(MODEL.properties_of(row["type"])), row
