@@ -15,6 +15,7 @@ from queries.network import (
     NetworkError,
     brokers,
     claim_cycles,
+    clear_caches,
     controlled_companies,
     controlled_view,
     cycle_subgraph,
@@ -88,9 +89,9 @@ def export(graph: Graph, source: str = "t") -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
-    CACHE.clear()
+    clear_caches()
     yield
-    CACHE.clear()
+    clear_caches()
 
 
 # -- equity penetration -----------------------------------------------------------------------------------------

@@ -7,7 +7,16 @@ hops and node caps; every result says which algorithm produced it and is cached
 under the graph's load version (:mod:`.common`).
 """
 
-from queries.network.common import CACHE, OPEN_STATUSES, NetworkError, PartyInfo, load_version, resolve_party
+from queries.network.common import (
+    CACHE,
+    GLOBAL_CACHE,
+    OPEN_STATUSES,
+    NetworkError,
+    PartyInfo,
+    clear_caches,
+    load_version,
+    resolve_party,
+)
 from queries.network.cycles import ClaimCycle, CyclesResult, claim_cycles, cycle_subgraph
 from queries.network.equity import (
     ControlledCompany,
@@ -29,8 +38,8 @@ from queries.network.groups import (
 from queries.network.paths import PathsResult, paths_between
 
 __all__ = [
-    "CACHE", "OPEN_STATUSES", "BrokersResult", "ClaimCycle", "ControlledCompany", "ControlledResult",
+    "CACHE", "GLOBAL_CACHE", "OPEN_STATUSES", "BrokersResult", "ClaimCycle", "ControlledCompany", "ControlledResult",
     "ControllerResult", "CyclesResult", "DebtorGroup", "GroupView", "GroupsResult", "NetworkError", "PartyInfo",
-    "PathsResult", "brokers", "claim_cycles", "controlled_companies", "controlled_view", "cycle_subgraph",
+    "PathsResult", "brokers", "claim_cycles", "clear_caches", "controlled_companies", "controlled_view", "cycle_subgraph",
     "debtor_group", "debtor_groups", "load_version", "paths_between", "resolve_party", "ultimate_controller",
 ]

@@ -147,7 +147,15 @@ class ResultCache:
 
 
 CACHE = ResultCache()
-"""The process-wide cache of network results (the CLI, the API and the views share it)."""
+"""The process-wide cache of per-party network results (the CLI, the API and the views share it)."""
+
+GLOBAL_CACHE = ResultCache(max_entries=4)
+"""The whole-graph analyses (the debtor network with its communities, the claim graph): few but large."""
+
+
+def clear_caches() -> None:
+    CACHE.clear()
+    GLOBAL_CACHE.clear()
 
 
 def today() -> dt.date:

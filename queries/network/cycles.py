@@ -16,7 +16,7 @@ import networkx as nx
 
 from graph_model.db import Graph
 from graph_model.subgraph import Subgraph, plain
-from queries.network.common import CACHE, OPEN_STATUSES, NetworkError, PartyInfo, algorithm, resolve_party
+from queries.network.common import GLOBAL_CACHE, OPEN_STATUSES, NetworkError, PartyInfo, algorithm, resolve_party
 from queries.statements import statement
 
 
@@ -150,7 +150,7 @@ def claim_cycles(graph: Graph, max_length: int = 4, max_cycles: int = 1000, part
     if max_length < 2:
         raise NetworkError(f"a cycle of claims needs at least 2 parties; max_length {max_length} is too small")
     through = resolve_party(graph, party_ref).entity_id if party_ref else None
-    claims = CACHE.get_or_compute(graph, ("claim_graph",), lambda: build_claim_graph(graph), use_cache)
+    claims = GLOBAL_CACHE.get_or_compute(graph, ("claim_graph",), lambda: build_claim_graph(graph), use_cache)
     cycles, truncated = find_cycles(claims, max_length, max_cycles, through)
     return CyclesResult(
         cycles=cycles, claims=claims.claims,

@@ -23,7 +23,7 @@ import networkx as nx
 from graph_model.db import Graph
 from graph_model.subgraph import Subgraph
 from queries.network.common import (
-    CACHE,
+    GLOBAL_CACHE,
     OPEN_STATUSES,
     NetworkError,
     PartyInfo,
@@ -226,7 +226,7 @@ def _analyse(graph: Graph, hub_degree: int, method: str, min_debtors: int, use_c
             g.rank_by_outstanding = rank
         return _Analysis(net, groups)
 
-    return CACHE.get_or_compute(graph, ("debtor_groups", hub_degree, method, min_debtors, today()), compute,
+    return GLOBAL_CACHE.get_or_compute(graph, ("debtor_groups", hub_degree, method, min_debtors, today()), compute,
                                 use_cache)
 
 
