@@ -6,6 +6,7 @@ from api.cli import (
     detect,  # noqa: F401  (registers `debtgraph detect`, `queries`, `query`, `alerts …`)
     generate,  # noqa: F401  (registers `debtgraph generate`)
     keys,  # noqa: F401  (registers `debtgraph keys …`)
+    link,  # noqa: F401  (registers `debtgraph link …`)
     load,  # noqa: F401  (registers `debtgraph load`)
     network,  # noqa: F401  (registers `debtgraph network …`)
     serve,  # noqa: F401  (registers `debtgraph serve`)

@@ -145,8 +145,9 @@ def _trained_u(db_api: DuckDBAPI, df: pd.DataFrame, scoped: bool) -> dict[str, A
     known = df[df["id_valid"].notna()]
     sample = known if len(known) >= U_MIN_PARTIES else df
     linker = Linker(db_api.register(sample, table_name="parties_with_valid_ids"), _settings(scoped),
-                    log_level=logging.WARNING)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
+                    log_level=logging.WARNING, validate_settings=False)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED, min_count_per_level=None,
+                                                     num_chunks=1)
     model = linker.misc.save_model_to_json()
     floor = 1.0 / max(1.0, min(U_PAIRS, len(sample) * (len(sample) - 1) / 2))
     for comparison in model["comparisons"]:
@@ -163,7 +164,7 @@ def score(records: pd.DataFrame, threshold_review: float, scoped: bool = False) 
     con.execute("SET threads TO 2")
     db_api = DuckDBAPI(connection=con)
     table = db_api.register(df, table_name="parties")
-    linker = Linker(table, _trained_u(db_api, df, scoped), log_level=logging.WARNING)
+    linker = Linker(table, _trained_u(db_api, df, scoped), log_level=logging.WARNING, validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("kind", "name_norm", "phones", arrays_to_explode=["phones"]),
          "l.kind = r.kind AND l.id_any = r.id_any"], recall=0.5)
