@@ -69,7 +69,11 @@ class DebtorNetwork:
         return entity in self.cases
 
 
-def _chunks(items: list[str], size: int = 5000) -> Iterator[list[str]]:
+CHUNK = 5000  # debtors per pull statement
+
+
+def _chunks(items: list[str], size: int | None = None) -> Iterator[list[str]]:
+    size = size or CHUNK
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -93,8 +97,11 @@ def build_debtor_network(graph: Graph, hub_degree: int = 50, max_debtor_rows: in
     uids = sorted(entity_of)
     connectors: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for chunk in _chunks(uids):
-        for row in graph.read(statement("network/debtor_relations"),
-                              {"uids": chunk, "as_of": as_of, "limit": 50 * len(chunk) + 1000}, timeout=600):
+        limit = 50 * len(chunk) + 1000
+        rows = graph.read(statement("network/debtor_relations"), {"uids": chunk, "as_of": as_of, "limit": limit},
+                          timeout=600)
+        net.truncated = net.truncated or len(rows) >= limit
+        for row in rows:
             a = entity_of[row["a"]]
             b = row["b_entity"]
             evidence = {"kind": "relation", "type": row["type"], "a": row["a"], "b": row["b"]}
@@ -117,13 +124,21 @@ def build_debtor_network(graph: Graph, hub_degree: int = 50, max_debtor_rows: in
         for debtor, evidence in debtors.items():
             for ev in evidence:
                 net.link(connector, debtor, ev)
+    seen: set[tuple[str, str]] = set()
     for chunk in _chunks(uids):
-        for row in graph.read(statement("network/debtor_contacts"), {"uids": chunk, "limit": 10 * len(chunk) + 1000},
-                              timeout=600):
+        limit = 10 * len(chunk) + 1000
+        rows = graph.read(statement("network/debtor_contacts"),
+                          {"uids": chunk, "hub_degree": hub_degree, "open_statuses": OPEN_STATUSES, "limit": limit},
+                          timeout=600)
+        net.truncated = net.truncated or len(rows) >= limit
+        for row in rows:
+            if (row["kind"], row["value"]) in seen:
+                continue  # met again from a later chunk of debtors
+            seen.add((row["kind"], row["value"]))
             if row["degree"] > hub_degree:
                 net.hubs.append({"kind": row["kind"], "value": row["value"], "degree": row["degree"]})
                 continue
-            entities = sorted({entity_of[u] for u in row["holders"]})
+            entities = sorted({entity_of[u] for u in row["holders"] if u in entity_of})
             for a, b in combinations(entities, 2):
                 net.link(a, b, {"kind": row["kind"], "value": row["value"]})
     return net
