@@ -59,15 +59,15 @@ def main() -> None:
     try:
         code = CHILD.format(root=str(ROOT), out=str(out), parties=args.parties, exports=args.exports, messy=args.messy)
         result = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         base = baseline(result["rows"], out / "baseline.csv")
+        (out / "baseline.csv").unlink()
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) if args.out else None
     print(f"| {dt.date.today()} | {args.parties:,} | {args.exports} | {'yes' if args.messy else 'no'} | {result['rows']:,} | "
           f"{result['distinct_parties']:,} | {result['seconds']:.0f} s | {result['peak_mb']:.0f} MB | {base:.1f} s | "
-          f"{result['seconds'] / base:.1f} | {result['alerts']:,} ({result['accidental']} accidental) |"
-          + (f" {size / 2**20:.0f} MB |" if size else ""))
+          f"{result['seconds'] / base:.1f} | {result['alerts']:,} ({result['accidental']} accidental) | {size / 2**20:.0f} MB |")
 
 
 if __name__ == "__main__":
