@@ -27,6 +27,7 @@ import pandas as pd
 import splink
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
+from splink.internals.exceptions import SplinkException
 
 log = logging.getLogger(__name__)
 
@@ -164,15 +165,22 @@ def score(records: pd.DataFrame, threshold_review: float, scoped: bool = False) 
     con.execute("SET threads TO 2")
     db_api = DuckDBAPI(connection=con)
     table = db_api.register(df, table_name="parties")
-    linker = Linker(table, _trained_u(db_api, df, scoped), log_level=logging.WARNING, validate_settings=False)
+    model = _trained_u(db_api, df, scoped)
+    linker = Linker(table, model, log_level=logging.WARNING, validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("kind", "name_norm", "phones", arrays_to_explode=["phones"]),
          "l.kind = r.kind AND l.id_any = r.id_any"], recall=0.5)
+    model = linker.misc.save_model_to_json()
+    floor = 1.0 / max(1.0, len(df) * (len(df) - 1) / 2)
+    prior = model.get("probability_two_random_records_match") or 0.0
+    if not floor <= prior < 1.0:  # no deterministic match at all (a tiny graph): one pair in all, at most
+        model["probability_two_random_records_match"] = min(max(prior, floor), 0.5)
+        linker = Linker(table, model, log_level=logging.WARNING, validate_settings=False)
     for rule in (block_on("kind", "name_norm"), block_on("kind", "phone1")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
-        except ValueError as exc:  # EM drove a rare level's m to 0: keep the priors for this session
-            log.warning("EM on %s did not converge to usable m values (%s); priors kept", rule, exc)
+        except (ValueError, SplinkException) as exc:  # no pairs, or EM drove a rare level's m to 0
+            log.warning("EM on %s gave no usable m values (%s); the priors stay", rule, exc)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("model: %s", linker.misc.save_model_to_json())
     predictions = linker.inference.predict(threshold_match_probability=min(threshold_review, 0.999999))
