@@ -3,10 +3,19 @@
 // Candidates first: legal persons that are creditors of an open enforcement case with money
 // outstanding, or own a receivable; then their own open debts.
 CALL () {
-  MATCH (b:Case {kind: 'enforcement'})<-[:APPLICANT_IN]-(pb:Party)
-  WHERE b.filed_on <= $as_of
-    AND (b.status IN $open_statuses OR b.closed_on > $as_of)
+  // open on as_of: an open status now, or closed only after as_of (two index seeks)
+  MATCH (b:Case)
+  USING INDEX b:Case(status)
+  WHERE b.status IN $open_statuses AND b.kind = 'enforcement' AND b.filed_on <= $as_of
     AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
+  MATCH (b)<-[:APPLICANT_IN]-(pb:Party)
+  RETURN DISTINCT pb.entity_id AS entity
+  UNION
+  MATCH (b:Case)
+  USING INDEX b:Case(closed_on)
+  WHERE b.closed_on > $as_of AND b.kind = 'enforcement' AND b.filed_on <= $as_of
+    AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
+  MATCH (b)<-[:APPLICANT_IN]-(pb:Party)
   RETURN DISTINCT pb.entity_id AS entity
   UNION
   MATCH (:Asset {kind: 'receivable'})<-[:OWNS]-(po:Party)

@@ -15,12 +15,15 @@ WITH m, a, performed,
      CASE a.status
        WHEN 'concluded' THEN CASE WHEN a.closed_on <= $as_of THEN a.closed_on END
        ELSE head(performed).performed_on END AS finished_on
+WITH m, a, performed, finished_on, CASE WHEN m.lifted_on <= $as_of THEN m.lifted_on END AS lifted
+// Cheap necessary condition first: N working days after a date are at least N calendar days after it.
 WHERE finished_on IS NOT NULL
+  AND ((lifted IS NULL AND $as_of > finished_on + duration({days: $working_days}))
+       OR lifted > finished_on + duration({days: $working_days}))
 // The working_days-th working day after finished_on: the last day the measure may still stand.
-WITH m, a, performed, finished_on,
+WITH m, a, performed, finished_on, lifted,
      [d IN [i IN range(1, 2 * $working_days + 7 + size($holidays)) | finished_on + duration({days: i})]
-        WHERE d.dayOfWeek <= 5 AND NOT d IN $holidays][$working_days - 1] AS deadline,
-     CASE WHEN m.lifted_on <= $as_of THEN m.lifted_on END AS lifted
+        WHERE d.dayOfWeek <= 5 AND NOT d IN $holidays][$working_days - 1] AS deadline
 WHERE (lifted IS NULL AND $as_of > deadline) OR lifted > deadline
 OPTIONAL MATCH (m)-[:RESTRICTS]->(r:Party)
 WITH a, performed, finished_on, deadline, m, lifted, r,
