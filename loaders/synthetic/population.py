@@ -43,7 +43,7 @@ KINDS = (PERSON, COMPANY, ORGANIZATION)
 
 _UNIQUE_AREAS = tuple(dict.fromkeys(AREAS))
 _BIRTH_BASE = dt.date(1955, 1, 1).toordinal()
-_BIRTH_DAYS = 18262  # 1955 … 2004
+_BIRTH_DAYS = 16071  # 1955 … 1998: adults when their cases were filed
 _ID_SPACE = _BIRTH_DAYS * len(_UNIQUE_AREAS) * 500
 _MOBILE_PREFIXES = ("139", "138", "137", "136", "135", "158", "159", "186", "185", "133", "180", "189", "177", "152", "150", "151")
 _SURNAME_CUM = list(accumulate(w for _, w in SURNAMES))
@@ -227,7 +227,7 @@ class Population:
         return int(self.phone(i)), COMPANY_ADDRESS_NODE + i
 
     def registered_on(self, i: int, as_of: dt.date) -> dt.date:
-        return as_of - dt.timedelta(days=400 + self.h(i, 4) % 9000)
+        return as_of - dt.timedelta(days=2300 + self.h(i, 4) % 7000)  # before any of its cases
 
     # -- company structure ----------------------------------------------------------------------------
     def legal_representative(self, company: int) -> int:
