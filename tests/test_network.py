@@ -357,6 +357,9 @@ def path_graph(graph: Graph) -> None:
 
 def test_paths_avoid_hubs_unless_asked(graph: Graph) -> None:
     path_graph(graph)
+    # alerts pointing at 上海甲公司 do not make it a hub: only the links a path may use count
+    graph.write("MATCH (p:Party {uid: 'id:JIA'}) UNWIND range(1, 6) AS i"
+                " CREATE (:Alert {key: 'd:' + toString(i), detector: 'd', status: 'new'})-[:EVIDENCE]->(p)")
     result = paths_between(graph, "id:ZS", "id:LS", k=3, max_hops=4, hub_degree=5)
     assert [p.sentence for p in result.paths] == [
         "张三 是 上海甲公司 的股东（持股60%），上海甲公司 与 李四 共用电话 13812345678。"]
