@@ -7,6 +7,7 @@ import datetime as dt
 from test_detectors_builder import AS_OF, Builder, d, days_before, detect, keys
 
 from graph_model.db import Graph
+from queries.alerts import evidence_subgraph
 
 A_FILED = d("2026-01-05")
 
@@ -127,6 +128,13 @@ def test_collusive_settlement_rules_and_near_misses(graph: Graph) -> None:
     assert set(alerts[atwo].related) == {btwo, "2h-q", "2h-spouse"}
     assert alerts[a50].score == 0.6
     assert "刑法" in alerts[a50].basis and "154" in alerts[a50].basis
+
+    # the evidence subgraph shows the chain: debtor —spouse— 2h-spouse —phone— B's respondent
+    evidence = evidence_subgraph(graph, alerts[atwo])
+    assert evidence.nodes[evidence.subject].properties["case_no"] == atwo
+    assert {"SPOUSE_OF", "HAS_PHONE", "SETTLES", "APPLICANT_IN", "RESPONDENT_IN"} <= \
+        {r.type for r in evidence.relationships.values()}
+    assert "Phone" in {n.kind for n in evidence.nodes.values()}
 
 
 # -- repeat_offender_employer -------------------------------------------------------------------
@@ -345,7 +353,7 @@ def test_bankrupt_company_owing_fees_in_other_cases(graph: Graph) -> None:
     assert keys(alerts) == {f"bankrupt_unpaid_fees:{k}"}
     alert = alerts[0]
     assert alert.related == ["(2025)沪0104民初7号", "(2025)沪0104民初8号"]
-    assert "800.5元" in alert.message and "2026-09-30" in alert.message and alert.score == 1.0
+    assert "800.50元" in alert.message and "2026-09-30" in alert.message and alert.score == 1.0
     assert "破产法" in alert.basis
 
 

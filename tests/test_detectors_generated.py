@@ -62,7 +62,7 @@ def test_seed_stories_raise_exactly_the_expected_alerts(graph: Graph, tmp_path: 
     assert employer.case_no is None and len([r for r in employer.related if "执" in r]) == 3
     assert "上海恒通装饰工程有限公司" in employer.message
     fees = by["bankrupt_unpaid_fees"]
-    assert fees.related == ["(2022)沪0104民初5678号"] and "8650" in fees.message and "2024-07-31" in fees.message
+    assert fees.related == ["(2022)沪0104民初5678号"] and "8650.00元" in fees.message and "2024-07-31" in fees.message
     for a in alerts:
         assert 0 < a.score <= 1 and a.basis and a.message.endswith("。")
 

@@ -131,6 +131,20 @@ def get_alert(graph: Graph, key: str) -> tuple[dict[str, Any], Subgraph]:
     return alert, sub
 
 
+def evidence_subgraph(graph: Graph, alert: Alert) -> Subgraph:
+    """The evidence of an alert straight from a detection run (stored or not), subject = its case or party."""
+    records = graph.read_records(statement("alerts/evidence_of"), {"ids": alert.evidence})
+    sub = Subgraph()
+    if records:
+        sub.add(records[0]["nodes"])
+        sub.add(records[0]["rels"])
+    for node in sub.nodes.values():
+        if (alert.alert_on == "case" and "Case" in node.labels and node.properties.get("case_no") == alert.case_no) \
+                or (alert.alert_on == "party" and node.properties.get("uid") == alert.party_uid):
+            sub.subject = node.id
+    return sub
+
+
 def alert_events(graph: Graph, key: str) -> list[dict[str, Any]]:
     """The status history of an alert, oldest first."""
     return [plain(dict(r["event"])) for r in graph.read(statement("alerts/events"), {"key": key})]

@@ -8,6 +8,7 @@ MATCH (ce:Party {entity_id: c.entity_id})-[f:APPLICANT_IN|RESPONDENT_IN|PLAINTIF
 WHERE o <> k AND f.fees_unpaid > $min_fees AND o.filed_on <= $as_of
 WITH k, c, o, ce, sum(f.fees_unpaid) AS fees ORDER BY o.case_no
 WITH k, c, collect(DISTINCT o) AS owed_in, collect(DISTINCT ce) AS members, sum(fees) AS total
+WITH k, c, owed_in, members, total, toInteger(round(total * 100)) AS cents
 RETURN k.case_no AS case_no,
        k.court_code AS court_code,
        c.uid AS party_uid,
@@ -18,7 +19,7 @@ RETURN k.case_no AS case_no,
        CASE WHEN k.claims_deadline IS NULL OR k.claims_deadline >= $as_of THEN 1.0 ELSE 0.7 END AS score,
        '破产企业' + c.name + '在' + reduce(s = '', o IN owed_in[0..5] | s + CASE s WHEN '' THEN '' ELSE '、' END + o.case_no)
          + CASE WHEN size(owed_in) > 5 THEN '等' + toString(size(owed_in)) + '案' ELSE '' END
-         + '中共欠缴诉讼费' + toString(round(total, 2)) + '元，'
+         + '中共欠缴诉讼费' + toString(cents / 100) + '.' + right('0' + toString(cents % 100), 2) + '元，'
          + CASE WHEN k.claims_deadline IS NULL THEN '本破产案件' + k.case_no + '债权申报期限不详，应及时申报债权'
                 WHEN k.claims_deadline >= $as_of THEN '应在本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '前申报债权'
                 ELSE '本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '已过，应尽快补充申报' END
