@@ -22,7 +22,7 @@ from api.cli import app
 from graph_model.types import check_id_number, clean_amount, clean_date, parse_case_no
 from loaders.synthetic import generate
 from loaders.synthetic.generator import Truth
-from loaders.synthetic.readback import evaluate_exports, read_csv
+from loaders.synthetic.readback import ENUMS, evaluate_exports, read_csv
 from loaders.synthetic.reference import DETECTORS
 from loaders.synthetic.writer import FILES
 
@@ -224,3 +224,16 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert all(e["encoding"] == "gb18030" for e in truth["exports"])
     bad = CliRunner().invoke(app, ["generate", "--parties", "1000", "--seed", "2", "--as-of", "June", "--out", str(tmp_path / "x")])
     assert bad.exit_code != 0 and "--as-of" in bad.output
+
+
+def test_every_enum_value_of_the_format_appears(clean: tuple[Path, Truth]) -> None:
+    root, truth = clean
+    columns = {
+        "party_kind": ("parties", "kind"), "party_status": ("parties", "status"), "case_kind": ("cases", "kind"),
+        "case_status": ("cases", "status"), "outcome": ("cases", "outcome"), "role": ("case_parties", "role"),
+        "relation": ("relations", "relation"), "asset_kind": ("assets", "kind"), "measure_kind": ("measures", "kind"),
+        "auction_result": ("auctions", "result"), "detention_kind": ("detentions", "kind"),
+    }
+    for enum, (file, column) in columns.items():
+        seen = {row[column] for e in truth.exports for row in read_csv(root / e["dir"] / f"{file}.csv")} - {""}
+        assert seen == ENUMS[enum], (enum, ENUMS[enum] - seen)

@@ -44,7 +44,7 @@ from loaders.synthetic.writer import AWARD, COURT_INDEX, ExportWriter, case_name
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 KIND_OF_TYPE = {"执": "enforcement", "执恢": "enforcement", "民初": "civil", "民终": "civil", "民再": "retrial",
-                "破": "bankruptcy", "破申": "bankruptcy", "刑初": "criminal"}
+                "破": "bankruptcy", "破申": "bankruptcy", "刑初": "criminal", "行初": "administrative"}
 PREFIXES = ("XH", "HK", "PD", "SZ", "JA", "CN", "MH", "HP", "YP", "PT", "BS", "JD", "SJ", "QP", "FX", "JS", "CM")
 BAD_CLASSES = (
     ("parties", "missing required value"), ("parties", "unknown enum"),
@@ -314,6 +314,13 @@ class Generator:
         else:
             self.relation(pop.second_shareholder(company), company, "shareholder", share=0.7, since=since)
             self.relation(rep, company, "director", since=since)
+            if r >= 85:
+                self.relation(rep, company, "actual_controller", since=since)
+        r = pop.h(company, 24) % 100
+        if r < 25:
+            self.relation(pop.neutral_person(pop.h(company, 23)), company, "supervisor", since=since)
+        if r >= 85:
+            self.relation(pop.neutral_person(pop.h(company, 25)), company, "manager", since=since)
 
     # -- background ----------------------------------------------------------------------------------
     def creditor_for(self, debtor: int, labor_left: int) -> tuple[int, str, bool]:
@@ -351,6 +358,10 @@ class Generator:
             spouse = pop.member(pop.household(d), 1)
             if spouse is not None:
                 self.relation(d, spouse, "spouse")
+        if person and rng.random() < 0.08:
+            parent = pop.neutral_person(pop.h(d, 27))
+            if pop.birth(parent) < pop.birth(d) - dt.timedelta(days=365 * 18):
+                self.relation(parent, d, "parent")
         if not person:
             self.company_relations(d)
         if not visiting and self.transfers(d) and earliest is not None:
@@ -365,6 +376,7 @@ class Generator:
 
     def enforcement(self, d: int, creditor: int, cause: str, labor: bool, filed: dt.date) -> None:
         rng, pop, as_of = self.rng, self.pop, self.as_of
+        person = pop.kind(d) == PERSON
         amount = self.amount() if not labor else round(rng.uniform(3_000, 120_000), 2)
         status = rng.choice(_STATUSES)
         type_code = "执"
@@ -385,8 +397,10 @@ class Generator:
             origin = self.new_case("民初", j_filed.year)
             if rng.random() < 0.6:
                 fees = round(amount * rng.uniform(0.005, 0.02), 2) if rng.random() < 0.15 and not self.bankrupt(d) else None
-                self.case(origin, "concluded", j_filed, [(creditor, "plaintiff", None), (d, "defendant", fees)],
-                          closed=judged, amount=amount, cause=cause)
+                parties = [(creditor, "plaintiff", None), (d, "defendant", fees)]
+                if rng.random() < 0.05:  # a third party joined to the suit (第三人)
+                    parties.append((pop.neutral_person(rng.getrandbits(48)), "third_party", None))
+                self.case(origin, "concluded", j_filed, parties, closed=judged, amount=amount, cause=cause)
                 if rng.random() < 0.03:
                     retrial = judged
         else:
@@ -470,6 +484,19 @@ class Generator:
                     lifted = min(as_of, (closed or as_of) + dt.timedelta(days=rng.randint(0, 30)))
                 measures.append((mkind, d, None, imposed, lifted))
         auctions = []
+        if person and status in ("terminated_no_assets", "pending") and rng.random() < 0.05:
+            imposed = filed + dt.timedelta(days=rng.randint(10, 90))
+            if imposed < last:
+                measures.append(("exit_restriction", d, None, imposed, None))
+        extra = rng.random()
+        if extra < 0.08:  # equity, securities, a trademark or something else, frozen
+            kind, description = (("equity", f"持有{pop.name(pop.c0 + rng.randrange(max(1, pop.c1 - pop.c0)))}{rng.randint(5, 40)}%股权"),
+                                 ("securities", "证券账户(A股)"), ("intellectual_property", f"第{rng.randrange(10**7, 10**8)}号注册商标专用权"),
+                                 ("other", rng.choice(("会员卡预付款", "保证金", "古董字画"))))[int(extra / 0.08 * 4)]
+            held = self.asset(kind, d, round(amount * rng.uniform(0.1, 1.5), -2), description)
+            imposed = filed + dt.timedelta(days=rng.randint(5, 60))
+            if imposed < last:
+                measures.append(("freeze", None, held, imposed, closed if status == "concluded" else None))
         if rng.random() < 0.4:
             account = self.asset("bank_account", d, None, rng.choice(("工商银行账户", "建设银行账户", "招商银行账户", "支付宝账户")),
                                  f"6222****{rng.randrange(10000):04d}")
@@ -486,6 +513,8 @@ class Generator:
                 if rng.random() < 0.6 and (last - imposed).days > 40:
                     auctions.append(self.background_auction(house, imposed, last, value))
         parties = [(creditor, "applicant", None), (d, "respondent", None)]
+        if not person and cause in CAUSES_BANK and rng.random() < 0.3:  # the boss guaranteed the company's loan
+            self.relation(pop.legal_representative(d), d, "guarantor")
         code = self.new_case(type_code, year)
         self.case(code, status, filed, parties, closed=closed, amount=amount, paid=paid, origin=origin, cause=cause,
                   measures=measures, settlements=settlements, payments=payments, auctions=auctions)
@@ -544,7 +573,22 @@ class Generator:
         self.case(code, "concluded", filed, [(person, "defendant", None)], closed=closed, cause=rng.choice(CAUSES_CRIMINAL))
         start = filed - dt.timedelta(days=rng.randint(0, 30))
         end = None if rng.random() < 0.1 else start + dt.timedelta(days=rng.randint(180, 3000))
-        self.detention(person, rng.choice(PRISONS), "imprisonment", start, end)
+        if rng.random() < 0.1:
+            self.detention(person, "上海市青东强制隔离戒毒所", "compulsory_isolation", start, start + dt.timedelta(days=730))
+        else:
+            self.detention(person, rng.choice(PRISONS), "imprisonment", start, end)
+
+    def administrative_unit(self) -> None:
+        """A company suing an authority over a fine or a licence (行政诉讼): no enforcement, no alert."""
+        rng, pop = self.rng, self.pop
+        company = pop.c0 + rng.randrange(max(1, pop.c1 - pop.c0))
+        authority = pop.firms0 + 4 + rng.randrange(3)
+        filed = self.day(1500, 60)
+        code = self.new_case("行初", filed.year)
+        closed = filed + dt.timedelta(days=rng.randint(40, 180))
+        status = "concluded" if closed < self.as_of else "pending"
+        self.case(code, status, filed, [(company, "plaintiff", None), (authority, "defendant", None)],
+                  closed=closed if status == "concluded" else None, cause=rng.choice(("行政处罚", "行政许可", "工伤认定")))
 
     def bankruptcy_unit(self, company: int) -> None:
         rng = self.rng
@@ -670,6 +714,8 @@ class Generator:
                 units += 1
                 if units % 40 == 0:
                     self.criminal_unit()
+                if units % 90 == 45:
+                    self.administrative_unit()
                 if self.messy and units % 150 == 0:
                     self.messy_party_unit(invalid=units % 300 == 0)
             for company in bankrupt_companies:
@@ -709,8 +755,14 @@ class Generator:
             if kind != PERSON:
                 registered = w.d(pop.registered_on(i, as_of))
                 if not status:
-                    status = "bankrupt" if self.bankrupt(i) else "revoked" if (
-                        pop.c0 <= i < pop.c1 and pop.category(i) == DEBTOR and pop.h(i, 19) % 100 < 12) else "active"
+                    status = "active"
+                    if self.bankrupt(i):
+                        status = "bankrupt"
+                    elif pop.c0 <= i < pop.c1 and pop.category(i) == DEBTOR:
+                        r = pop.h(i, 19) % 100
+                        status = "revoked" if r < 12 else "deregistered" if r < 15 else "liquidating" if r < 17 else "active"
+            elif not status and i >= pop.p0 and pop.category(i) == DEBTOR and pop.h(i, 26) % 1000 < 5:
+                status = "deceased"
             phone = pop.phone(i)
             address = pop.address(i)
             name = self.name_override.get(i) or pop.name(i)

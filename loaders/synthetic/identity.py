@@ -263,6 +263,9 @@ def generate_identity(out: str | Path, persons: int = 400, companies: int = 120,
         first_of[p.key] = rec
 
     planted = [p for p in company_list + person_list if rng.random() < duplicate_rate]
+    # name forms in turn, so that even a small dataset holds every kind
+    person_forms = itertools.cycle(("same", "traditional", "homophone", "same"))
+    company_forms = itertools.cycle(("same", "city", "bracket", "llc", "traditional"))
     for p in planted:
         first = first_of[p.key]
         others = [s for s in sources if s != first.source]
@@ -279,10 +282,10 @@ def generate_identity(out: str | Path, persons: int = 400, companies: int = 120,
                 id_number, how = p.id_number, how + ["id valid"]
             # the name
             if p.kind == "person":
-                form = rng.choice(("same", "same", "traditional", "homophone"))
+                form = next(person_forms)
                 name = {"same": p.name, "traditional": _S2T.convert(p.name), "homophone": mk.homophone(p.name)}[form]
             else:
-                form = rng.choice(("same", "city", "bracket", "llc", "traditional"))
+                form = next(company_forms)
                 name = _company_name(p.region, p.trade, form if form != "same" else "plain")
             how.append(f"name {form}")
             # the clues

@@ -32,7 +32,7 @@ from loaders.synthetic.names import (
     GIVEN_COMMON,
     GIVEN_FEMALE,
     GIVEN_MALE,
-    LAW_FIRMS,
+    ORGANIZATIONS,
     STREETS,
     SURNAMES,
 )
@@ -91,7 +91,7 @@ class Population:
         self.key = mix(seed * 1_000_003 + 17)
         self.banks = min(len(BANK_NAMES) * len(BANK_BRANCHES), max(6, n // 400))
         self.firms0 = self.banks
-        self.s0 = self.firms0 + len(LAW_FIRMS)
+        self.s0 = self.firms0 + len(ORGANIZATIONS)
         self.s1 = self.s0 + len(scenario_kinds)
         self.scenario_kinds = scenario_kinds
         rest = n - self.s1
@@ -155,7 +155,7 @@ class Population:
         if i < self.firms0:
             return BANK_NAMES[i % len(BANK_NAMES)] + BANK_BRANCHES[(i // len(BANK_NAMES)) % len(BANK_BRANCHES)]
         if kind == ORGANIZATION and i < self.s0:
-            return LAW_FIRMS[i - self.firms0]
+            return ORGANIZATIONS[i - self.firms0]
         return self._company_name(i)
 
     def _person_name(self, i: int) -> str:

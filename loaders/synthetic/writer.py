@@ -29,7 +29,7 @@ FILES: dict[str, tuple[str, ...]] = {
 # Case-number packing: every case number the generator writes is an integer for the evaluator.
 ALL_COURTS: tuple[str, ...] = tuple(c.code for c in COURTS) + INTERMEDIATE
 COURT_INDEX = {code: k for k, code in enumerate(ALL_COURTS)}
-TYPES: tuple[str, ...] = ("执", "执恢", "民初", "民终", "民再", "破", "破申", "刑初", "劳人仲")
+TYPES: tuple[str, ...] = ("执", "执恢", "民初", "民终", "民再", "破", "破申", "刑初", "劳人仲", "行初")
 TYPE_INDEX = {t: k for k, t in enumerate(TYPES)}
 AWARD = TYPE_INDEX["劳人仲"]
 LABOR_PREFIX = {k: c.labor for k, c in enumerate(COURTS)}
