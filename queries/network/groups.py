@@ -371,7 +371,7 @@ def _ball(g: nx.Graph, source: str, limit: int) -> set[str]:
 
 
 def brokers(graph: Graph, ref: str, top: int = 10, hub_degree: int = 50, method: str = "auto",
-            exact_limit: int = 1000, max_nodes: int = 500, seed: int = 42, use_cache: bool = True) -> BrokersResult:
+            exact_limit: int = 1000, max_nodes: int = 500, use_cache: bool = True) -> BrokersResult:
     """Who connects the debtor's network: exact betweenness centrality over the connected part of the debtor
     network that holds the debtor (a Louvain/Leiden group would cut a broker off from one of the groups it
     joins, so the whole connected part is used; each broker says how many groups it bridges). A connected
