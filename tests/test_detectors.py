@@ -417,3 +417,40 @@ def test_as_of_ignores_facts_dated_after_it(graph: Graph) -> None:
                 {"c": cno(2)})
     assert detect(graph, "hidden_receivable") == []
     assert len(detect(graph, "hidden_receivable", as_of=d("2026-04-01"))) == 1
+
+
+def test_replaying_a_past_day_ignores_later_settlements_measures_payments_transfers_auctions(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p", name="债务人")
+    b.party("creditor")
+    b.party("q")
+    b.party("friend")
+    # collusive: a cheap settlement signed 2026-03-01 in a case where p is the applicant
+    b.enforcement(cno(1), "p", "creditor", filed_on=d("2026-01-05"))
+    b.enforcement(cno(2), "q", "p", filed_on=d("2025-06-01"))
+    b.settlement(cno(2), d("2026-03-01"), 10000.0, 100000.0)
+    # restriction: concluded 2026-03-06 (Friday), the measure imposed on 2026-03-02 still in force
+    b.enforcement(cno(3), "p", "creditor", status="concluded", closed_on=d("2026-03-06"))
+    b.measure("M1", cno(3), "consumption_restriction", party="p", imposed_on=d("2026-03-02"))
+    # funds: received 2026-03-01, never paid out
+    b.enforcement(cno(4), "p", "creditor")
+    b.payment("PAY1", cno(4), d("2026-03-01"))
+    # transfer: a gift on 2026-03-01
+    b.asset("H1", "p", "real_estate", 500000.0)
+    b.transfer("H1", "p", "friend", d("2026-03-01"), 0.0)
+    # auction ordered 2026-03-01, never listed
+    b.enforcement(cno(5), "p", "creditor")
+    b.auction("AU1", cno(5), d("2026-03-01"))
+
+    names = ["collusive_settlement", "restriction_not_lifted", "funds_not_disbursed", "suspicious_asset_transfer",
+             "auction_delay"]
+    today = {n: {a.case_no for a in detect(graph, n)} for n in names}
+    # every open case of the debtor filed before the settlement / within a year after the transfer
+    assert today == {"collusive_settlement": {cno(1), cno(4), cno(5)}, "restriction_not_lifted": {cno(3)},
+                     "funds_not_disbursed": {cno(4)}, "suspicious_asset_transfer": {cno(1), cno(4), cno(5)},
+                     "auction_delay": {cno(5)}}
+    before = {n: detect(graph, n, as_of=d("2026-02-28")) for n in names}
+    assert before == {n: [] for n in names}
+    # on 2026-03-11 (the third working day after the closing) the measure was still in time
+    assert detect(graph, "restriction_not_lifted", as_of=d("2026-03-11")) == []
+    assert [a.case_no for a in detect(graph, "restriction_not_lifted", as_of=d("2026-03-12"))] == [cno(3)]
