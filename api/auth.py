@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases:read": frozenset({"judge", "investigator", "case_system", "admin"}),
     "alerts:read": frozenset({"judge", "investigator", "case_system", "admin"}),
     "alerts:write": frozenset({"judge", "investigator", "admin"}),  # change an alert's status
+    "alerts:detect": frozenset({"admin"}),  # run the detectors now and store their alerts
+    "network:read": frozenset({"judge", "investigator", "admin"}),  # control, debtor groups, cycles, paths
+    "identity:review": frozenset({"investigator", "admin"}),  # confirm or reject pending SAME_AS links
     "queries:read": frozenset({"investigator", "admin"}),  # the catalogue
     "queries:run": frozenset({"investigator", "admin"}),
     "queries:save": frozenset({"investigator", "admin"}),

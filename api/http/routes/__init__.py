@@ -9,6 +9,26 @@ routes declare ``require("<permission>")`` and the auth tests cover them.
 
 from types import ModuleType
 
-from api.http.routes import audit, cases, console, docs, health, keys, meta, parties, queries
+from api.http.routes import (
+    alerts,
+    audit,
+    cases,
+    console,
+    docs,
+    health,
+    identity,
+    keys,
+    loads,
+    meta,
+    network,
+    parties,
+    queries,
+)
 
-ROUTERS: list[ModuleType] = [health, docs, meta, parties, cases, queries, console, keys, audit]
+ROUTERS: list[ModuleType] = [health, docs, meta, parties, cases, alerts, network, identity, queries, console, loads,
+                             keys, audit]
+
+# The web pages (HTML, under /web) are one more route module; their own package keeps templates beside them.
+from api.web import pages as web_pages  # noqa: E402
+
+ROUTERS.append(web_pages)

@@ -1,0 +1,102 @@
+"""Alerts for the API: a case's alerts, pages of alerts, one alert with evidence and history, the workflow,
+and running the detectors on demand.
+
+Thin over :mod:`queries.alerts` (the store): this module adds what an HTTP caller needs — a 404 for an
+unknown case or alert, page numbers instead of skip/limit, and the refusals of the workflow as
+:class:`AlertConflict` (HTTP 409) rather than a bad parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from api.results import NotFound
+from graph_model.db import Graph
+from graph_model.settings import Settings
+from graph_model.types.case_numbers import normalise_case_no
+from queries.alerts import (
+    AlertError,
+    AlertNotFound,
+    alert_events,
+    alerts_of_case,
+    configured_registry,
+    get_alert,
+    list_alerts,
+    run_detectors,
+    set_status,
+    store_runs,
+)
+from queries.registry import QueryError
+from queries.statements import statement
+
+
+class AlertConflict(ValueError):
+    """A status change the workflow refuses from the alert's current status (HTTP 409)."""
+
+
+def case_alerts(graph: Graph, case_no: str) -> tuple[str, list[dict[str, Any]]]:
+    """(normalised case number, its open alerts strongest first); NotFound when the graph has no such case.
+
+    The case system calls this each time a judge opens a case: two index lookups, nothing else.
+    """
+    normalised = normalise_case_no(case_no)
+    if not normalised:
+        raise QueryError("case_no: an empty case number", "case_no")
+    if not graph.read(statement("internal/cases/exists"), {"case_no": normalised}):
+        raise NotFound(f"no case {normalised}")
+    return normalised, alerts_of_case(graph, normalised)
+
+
+def alert_page(graph: Graph, *, detector: str | None = None, court_code: str | None = None,
+               statuses: Iterable[str] | None = None, since: dt.date | None = None, until: dt.date | None = None,
+               min_score: float | None = None, page: int = 1, page_size: int = 50) -> dict[str, Any]:
+    """One page of alerts (first seen in [since, until], both whole days) and the total matching the filters."""
+    if since and until and until < since:
+        raise QueryError(f"until {until.isoformat()} is before since {since.isoformat()}", "until")
+    chosen = list(statuses) if statuses else None
+    try:
+        found = list_alerts(graph, detector=detector, court_code=court_code, status=chosen, seen_from=since,
+                            seen_until=until, min_score=min_score, skip=(page - 1) * page_size, limit=page_size)
+    except AlertError as exc:
+        raise QueryError(str(exc), "status") from None
+    return {"items": found.items, "total": found.total, "page": page, "page_size": page_size,
+            "has_more": page * page_size < found.total}
+
+
+def alert_detail(graph: Graph, key: str) -> dict[str, Any]:
+    """One alert, its status history (oldest first) and its evidence as Subgraph JSON."""
+    try:
+        alert, evidence = get_alert(graph, key)
+    except AlertNotFound as exc:
+        raise NotFound(str(exc)) from None
+    events = alert.pop("events", None)
+    return {"alert": alert, "events": events if events is not None else alert_events(graph, key),
+            "evidence": evidence.to_json()}
+
+
+def change_status(graph: Graph, key: str, status: str, actor: str, reason: str) -> dict[str, Any]:
+    """Move an alert along the workflow as `actor`; NotFound, AlertConflict (refused change) or QueryError."""
+    if not reason.strip():
+        raise QueryError("reason: a status change needs a reason", "reason")
+    try:
+        set_status(graph, key, status, actor, reason)
+    except AlertNotFound as exc:
+        raise NotFound(str(exc)) from None
+    except AlertError as exc:
+        raise AlertConflict(str(exc)) from None
+    return alert_detail(graph, key)
+
+
+def detect_now(graph: Graph, settings: Settings, as_of: dt.date | None = None,
+               detectors: Iterable[str] | None = None) -> dict[str, Any]:
+    """Run the detectors (deployment thresholds applied) as of a day and store their alerts; per-detector report."""
+    day = as_of or dt.date.today()
+    registry = configured_registry(settings)
+    runs = run_detectors(graph, registry, as_of=day, names=list(detectors) if detectors else None,
+                         timeout=settings.debtgraph_query_timeout)
+    result = store_runs(graph, runs, day)
+    return {"as_of": day.isoformat(), "stored": result.stored, "resolved": result.resolved,
+            "runs": [{"detector": r.name, "alerts": len(r.alerts), "seconds": round(r.seconds, 3), "error": r.error}
+                     for r in runs]}

@@ -1,0 +1,223 @@
+"""Alerts over HTTP on the loaded seed stories: the case system's call, the list, one alert, the workflow, detect."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import api_helpers
+import pytest
+
+from api import audit as audit_log
+from graph_model.db import Graph
+from loaders import load_export
+from queries.alerts import run_detectors, store_runs
+from queries.registry import Registry
+
+api = api_helpers.api
+Api = api_helpers.Api
+STORIES = Path(__file__).parent / "fixtures" / "seed_stories"
+EXPECTED = json.loads((STORIES / "expected.json").read_text(encoding="utf-8"))
+AS_OF = dt.date.fromisoformat(EXPECTED["as_of"])
+XUHUI_CASE = "(2023)沪0104执1234号"
+BANKRUPTCY = "(2024)沪03破12号"
+HR_KEY = f"hidden_receivable:{XUHUI_CASE}"
+# The server's notices about relationship types the small stories lack are noise in the test output.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
+def load_stories(graph: Graph, tmp_path: Path, detect: bool = True) -> None:
+    for name in EXPECTED["exports"]:
+        load_export(graph, STORIES / name, name, rejects=tmp_path / f"{name}.rejects.csv")
+    if detect:
+        runs = run_detectors(graph, Registry(), as_of=AS_OF)
+        assert all(r.ok for r in runs), [r.error for r in runs if not r.ok]
+        store_runs(graph, runs, AS_OF)
+
+
+@pytest.fixture
+def stories(api: Api, tmp_path: Path) -> Api:
+    load_stories(api.graph, tmp_path)
+    return api
+
+
+def _actions(graph: Graph, action: str) -> list[dict[str, Any]]:
+    return audit_log.events(graph, action=action, limit=100)
+
+
+def test_case_system_gets_exactly_the_seed_stories_alerts_of_each_case(stories: Api) -> None:
+    graph = stories.graph
+    employer = next(a for a in EXPECTED["alerts"] if a["case_no"] is None)
+    employer_cases = {r["case_no"] for r in graph.read(
+        "MATCH (p:Party {id_number: $id})-[:RESPONDENT_IN]->(c:Case) RETURN c.case_no AS case_no",
+        {"id": employer["id_number"]})}
+    assert len([c for c in employer_cases if "执" in c]) == 3
+    expected: dict[str, set[str]] = {}
+    for a in EXPECTED["alerts"]:
+        if a["case_no"] is not None:
+            expected.setdefault(a["case_no"], set()).add(a["detector"])
+    for case_no in employer_cases:
+        expected.setdefault(case_no, set()).add(employer["detector"])
+
+    cases = [r["case_no"] for r in graph.read("MATCH (c:Case) RETURN c.case_no AS case_no ORDER BY case_no")]
+    assert len(cases) > 10
+    for case_no in cases:
+        res = stories.get(f"/api/v1/cases/{case_no}/alerts", role="case_system")
+        assert res.status_code == 200, (case_no, res.text)
+        got = res.json()
+        assert {a["detector"] for a in got} == expected.get(case_no, set()), case_no
+        assert len(got) == len(expected.get(case_no, set()))
+        assert [a["score"] for a in got] == sorted((a["score"] for a in got), reverse=True)
+
+    hidden = next(a for a in stories.get(f"/api/v1/cases/{XUHUI_CASE}/alerts", role="judge").json()
+                  if a["detector"] == "hidden_receivable")
+    assert hidden["key"] == HR_KEY and hidden["status"] == "new" and hidden["id_number"] == "310104198503127610"
+    assert "(2023)沪0109执567号" in hidden["related"] and hidden["basis"] and hidden["message"]
+    assert len(_actions(graph, "case.alerts")) == len(cases) + 1
+
+
+def test_case_alerts_full_width_number_unknown_case_and_roles(stories: Api) -> None:
+    full_width = XUHUI_CASE.replace("(", "（").replace(")", "）")
+    res = stories.get(f"/api/v1/cases/{full_width}/alerts", role="case_system")
+    assert res.status_code == 200
+    assert {a["detector"] for a in res.json()} == {"hidden_receivable", "collusive_settlement"}
+    assert stories.get(f"/api/v1/cases/ {full_width} /alerts", role="case_system").status_code == 200
+
+    missing = stories.get("/api/v1/cases/(2099)沪0104执1号/alerts", role="case_system")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert "(2099)沪0104执1号" in missing.json()["detail"]
+
+    # a case the graph has but no detector flagged: an empty list, not a 404
+    quiet = stories.get("/api/v1/cases/(2022)沪0104民初4321号/alerts", role="case_system")
+    assert quiet.status_code == 200 and quiet.json() == []
+
+    # the case system reads alerts but may not change them or run detection
+    assert stories.post(f"/api/v1/alerts/{HR_KEY}/status", role="case_system",
+                        json={"status": "acknowledged", "reason": "x"}).status_code == 403
+    assert stories.post("/api/v1/detect", role="judge", json={}).status_code == 403
+
+
+def test_resolved_alerts_leave_the_case_systems_answer(stories: Api) -> None:
+    # the bankruptcy detector no longer finds its alert (say, the fees were paid): resolved, not shown
+    runs = [r for r in run_detectors(stories.graph, Registry(), as_of=AS_OF, names=["bankrupt_unpaid_fees"])]
+    for r in runs:
+        r.alerts = []
+    store_runs(stories.graph, runs, AS_OF)
+    assert stories.get(f"/api/v1/cases/{BANKRUPTCY}/alerts", role="case_system").json() == []
+    page = stories.get("/api/v1/alerts", params={"status": "resolved"}).json()
+    assert [a["detector"] for a in page["items"]] == ["bankrupt_unpaid_fees"]
+
+
+def test_alert_list_filters_and_pagination(stories: Api) -> None:
+    everything = stories.get("/api/v1/alerts", role="judge").json()
+    assert everything["total"] == len(EXPECTED["alerts"]) == len(everything["items"])
+    assert not everything["has_more"]
+    scores = [a["score"] for a in everything["items"]]
+    assert scores == sorted(scores, reverse=True)
+
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        res = stories.get("/api/v1/alerts", params={"page": page, "page_size": 2}).json()
+        assert res["total"] == 5 and res["page"] == page and res["page_size"] == 2
+        assert res["has_more"] == (page < 3)
+        seen += [a["key"] for a in res["items"]]
+    assert seen == [a["key"] for a in everything["items"]]
+
+    by_detector = stories.get("/api/v1/alerts", params={"detector": "detained_debtor"}).json()
+    assert by_detector["total"] == 1 and by_detector["items"][0]["case_no"] == "(2024)沪0109执88号"
+    by_court = stories.get("/api/v1/alerts", params={"court": "沪0104"}).json()
+    assert {a["detector"] for a in by_court["items"]} == {"hidden_receivable", "collusive_settlement"}
+    assert stories.get("/api/v1/alerts", params={"status": ["acknowledged", "confirmed"]}).json()["total"] == 0
+    assert stories.get("/api/v1/alerts", params={"status": "new"}).json()["total"] == 5
+    top = max(scores)
+    assert stories.get("/api/v1/alerts", params={"min_score": top}).json()["total"] == scores.count(top)
+    today = dt.date.today()
+    assert stories.get("/api/v1/alerts", params={"since": today.isoformat(),
+                                                 "until": today.isoformat()}).json()["total"] == 5
+    assert stories.get("/api/v1/alerts", params={"until": (today - dt.timedelta(days=1)).isoformat()}
+                       ).json()["total"] == 0
+
+    for bad in ({"page_size": 201}, {"page": 0}, {"status": "open"}, {"min_score": 1.5},
+                {"since": "2024-02-30"}, {"since": today.isoformat(), "until": "2000-01-01"}):
+        res = stories.get("/api/v1/alerts", params=bad)
+        assert res.status_code == 422, (bad, res.text)
+        assert res.json()["errors"][0]["field"].split(".")[0] in bad
+
+
+def test_one_alert_with_evidence_subgraph_and_history(stories: Api) -> None:
+    res = stories.get(f"/api/v1/alerts/{HR_KEY}", role="investigator")
+    assert res.status_code == 200
+    body = res.json()
+    assert body["alert"]["key"] == HR_KEY and body["events"] == []
+    evidence = body["evidence"]
+    ids = {n["id"] for n in evidence["nodes"]}
+    assert evidence["subject"] in ids and evidence["relationships"]
+    case_nos = {n["properties"].get("case_no") for n in evidence["nodes"]}
+    assert {XUHUI_CASE, "(2023)沪0109执567号"} <= case_nos
+    for rel in evidence["relationships"]:
+        assert rel["start"] in ids and rel["end"] in ids
+    assert stories.get("/api/v1/alerts/hidden_receivable:(2099)沪0104执1号").status_code == 404
+
+
+def test_status_workflow_records_who_why_and_refuses_invalid_changes(stories: Api) -> None:
+    url = f"/api/v1/alerts/{HR_KEY}/status"
+    # new → confirmed skips acknowledging: refused, nothing changes
+    refused = stories.post(url, role="judge", json={"status": "confirmed", "reason": "证据充分"})
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "from new to confirmed" in refused.json()["detail"]
+    assert stories.get(f"/api/v1/alerts/{HR_KEY}").json()["alert"]["status"] == "new"
+
+    ack = stories.post(url, role="judge", json={"status": "acknowledged", "reason": "已阅，正在核实"})
+    assert ack.status_code == 200, ack.text
+    assert ack.json()["alert"]["status"] == "acknowledged"
+    done = stories.post(url, role="investigator", json={"status": "dismissed", "reason": "应收账款已抵销"}).json()
+    assert done["alert"]["status"] == "dismissed"
+    assert [(e["from_status"], e["to_status"], e["actor"], e["reason"]) for e in done["events"]] == [
+        ("new", "acknowledged", "test-judge", "已阅，正在核实"),
+        ("acknowledged", "dismissed", "test-investigator", "应收账款已抵销")]
+    assert stories.post(url, role="judge", json={"status": "confirmed", "reason": "x"}).status_code == 409
+    back = stories.post(url, role="admin", json={"status": "acknowledged", "reason": "复查"})
+    assert back.status_code == 200 and back.json()["alert"]["status"] == "acknowledged"
+
+    # bad requests name the field: no reason, a status users cannot set, an unknown alert
+    for body, field in (({"status": "confirmed"}, "reason"), ({"status": "confirmed", "reason": ""}, "reason"),
+                        ({"status": "resolved", "reason": "x"}, "status"), ({"status": "new", "reason": "x"}, "status")):
+        res = stories.post(url, role="judge", json=body)
+        assert res.status_code == 422, (body, res.text)
+        assert res.json()["errors"][0]["field"] == field
+    assert stories.post("/api/v1/alerts/nope:nothing/status", role="judge",
+                        json={"status": "acknowledged", "reason": "x"}).status_code == 404
+
+    rows = sorted(_actions(stories.graph, "alert.status"), key=lambda r: r["at"])
+    assert [(r["actor"], r["target"]) for r in rows] == [
+        ("test-judge", HR_KEY), ("test-judge", HR_KEY), ("test-investigator", HR_KEY), ("test-judge", HR_KEY),
+        ("test-admin", HR_KEY)]
+    params = [json.loads(r["params"]) for r in rows]
+    assert "refused" in params[0] and params[0]["status"] == "confirmed"
+    assert params[1] == {"status": "acknowledged", "reason": "已阅，正在核实"}
+    assert "refused" in params[3] and "refused" not in params[4]
+
+
+def test_detect_runs_the_detectors_as_of_and_stores_the_alerts(api: Api, tmp_path: Path) -> None:
+    load_stories(api.graph, tmp_path, detect=False)
+    assert api.get("/api/v1/alerts").json()["total"] == 0
+    res = api.post("/api/v1/detect", json={"as_of": AS_OF.isoformat()})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["as_of"] == "2024-06-28" and body["stored"] == 5 and body["resolved"] == 0
+    assert len(body["runs"]) == 10 and all(r["error"] is None for r in body["runs"])
+    assert {r["detector"] for r in body["runs"] if r["alerts"]} == {a["detector"] for a in EXPECTED["alerts"]}
+    assert api.get("/api/v1/alerts").json()["total"] == 5
+    assert {a["detector"] for a in api.get(f"/api/v1/cases/{XUHUI_CASE}/alerts", role="case_system").json()} == {
+        "hidden_receivable", "collusive_settlement"}
+
+    one = api.post("/api/v1/detect", json={"as_of": AS_OF.isoformat(), "detectors": ["detained_debtor"]}).json()
+    assert [r["detector"] for r in one["runs"]] == ["detained_debtor"] and one["stored"] == 1
+    unknown = api.post("/api/v1/detect", json={"detectors": ["no_such_detector"]})
+    assert unknown.status_code == 422 and "no_such_detector" in unknown.json()["detail"]
+    assert len(_actions(api.graph, "detect.run")) == 3
