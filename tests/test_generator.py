@@ -237,3 +237,13 @@ def test_every_enum_value_of_the_format_appears(clean: tuple[Path, Truth]) -> No
     for enum, (file, column) in columns.items():
         seen = {row[column] for e in truth.exports for row in read_csv(root / e["dir"] / f"{file}.csv")} - {""}
         assert seen == ENUMS[enum], (enum, ENUMS[enum] - seen)
+
+
+def test_encoding_option_writes_bom_or_gb18030(tmp_path: Path) -> None:
+    generate(tmp_path / "sig", 400, 1, AS_OF, exports=1, encoding="utf-8-sig")
+    generate(tmp_path / "gb", 400, 1, AS_OF, exports=1, encoding="gb18030")
+    assert (tmp_path / "sig" / "sh0104-xuhui" / "parties.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    gb = (tmp_path / "gb" / "sh0104-xuhui" / "parties.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        gb.decode("utf-8")
+    assert read_csv(tmp_path / "gb" / "sh0104-xuhui" / "parties.csv") == read_csv(tmp_path / "sig" / "sh0104-xuhui" / "parties.csv")

@@ -15,6 +15,7 @@ import json
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,9 @@ class Generator:
         self.twins: list[dict] = []
         self.w: ExportWriter
         self.x = 0  # current export index
+        self._relations: set[tuple[int, int, str]] = set()  # relations rows of the current export
+        self._last_case = -1  # the current export's filler case (bad rows that need a real case name it)
+        self._filler_asset = ""  # the current export's filler vehicle
         self.rng = random.Random(seed)
         pop = self.pop
         self.creditor_companies = [i for i in range(pop.c0, pop.c1) if pop.category(i) == CREDITOR]
@@ -194,10 +198,10 @@ class Generator:
         outcome: str | None = None,
         claims_deadline: dt.date | None = None,
         kind: str | None = None,
-        measures: list[tuple[str, int | None, str | None, dt.date, dt.date | None]] = (),
-        settlements: list[tuple[dt.date, float | None, float, int | None, dt.date | None]] = (),
-        payments: list[tuple[dt.date, float, dt.date | None]] = (),
-        auctions: list[tuple[str | None, dt.date, dt.date | None, dt.date | None, str | None, float | None]] = (),
+        measures: Sequence[tuple[str, int | None, str | None, dt.date, dt.date | None]] = (),
+        settlements: Sequence[tuple[dt.date, float | None, float, int | None, dt.date | None]] = (),
+        payments: Sequence[tuple[dt.date, float, dt.date | None]] = (),
+        auctions: Sequence[tuple[str | None, dt.date, dt.date | None, dt.date | None, str | None, float | None]] = (),
     ) -> int:
         """Write a case with its case_parties, measures, settlements, payments and auctions; feed the evaluator."""
         w = self.w
@@ -697,7 +701,7 @@ class Generator:
                 encoding = (self.encoding, "gb18030", "utf-8-sig")[x % 3]
             self.rng = random.Random(f"{self.seed}:{x}")
             self.w = ExportWriter(self.out, court, encoding, self.messy, self.rng, PREFIXES[x])
-            self._relations: set[tuple[int, int, str]] = set()
+            self._relations = set()
             self._last_case = self.filler()
             for s in self.plan:
                 if x in s.exports:
