@@ -21,7 +21,7 @@ from graph_model.db import Graph
 
 api = api_helpers.api
 Api = api_helpers.Api
-PUBLIC_PATHS = {"/health", "/health/ready"}
+PUBLIC_PATHS = {"/health", "/health/ready", "/web/login"}  # the login form asks for the key itself
 
 
 def _routes(app: Any) -> list[tuple[str, set[str], Any]]:

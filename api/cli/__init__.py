@@ -10,6 +10,7 @@ from api.cli import (
     load,  # noqa: F401  (registers `debtgraph load`)
     network,  # noqa: F401  (registers `debtgraph network …`)
     serve,  # noqa: F401  (registers `debtgraph serve`)
+    view,  # noqa: F401  (registers `debtgraph view party|alert`)
 )
 from api.cli.app import app
 

@@ -28,3 +28,7 @@ from api.http.routes import (
 ROUTERS: list[ModuleType] = [health, docs, meta, parties, cases, alerts, network, identity, queries, console, loads,
                              keys, audit]
 
+# The web pages (HTML, under /web) are one more route module; their own package keeps templates beside them.
+from api.web import pages as web_pages  # noqa: E402
+
+ROUTERS.append(web_pages)
