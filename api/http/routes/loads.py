@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
@@ -82,7 +83,7 @@ async def upload(request: Request, principal: Annotated[Principal, require("load
                                  "(DEBTGRAPH_MAX_UPLOAD_MB)") from None
     except ClientDisconnect:
         raise HTTPException(400, "the client went away during the upload") from None
-    except HTTPException as exc:  # the form parser's own refusals (too many files or fields, malformed)
+    except StarletteHTTPException as exc:  # the form parser's own refusals (too many files or fields, malformed)
         raise QueryError(f"the multipart body cannot be read: {exc.detail}", "file") from None
     upload_file = form.get("file")
     source = form.get("source")
