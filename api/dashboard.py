@@ -74,3 +74,11 @@ def mark_inbox_visit(graph: Graph, key_hash: str, now: dt.datetime | None = None
         return None
     previous = rows[0]["previous"]
     return previous.to_native() if hasattr(previous, "to_native") else previous
+
+
+def party_names(graph: Graph, uids: list[str]) -> dict[str, str]:
+    """uid → name for the given parties (unknown uids are left out)."""
+    if not uids:
+        return {}
+    return {r["uid"]: r["name"] for r in graph.read(statement("pages/party_names"), {"uids": sorted(set(uids))})
+            if r["name"] is not None}

@@ -238,10 +238,10 @@ def test_generated_query_form_uses_input_types_and_shows_table_and_graph(site: S
     catalogue = client.get("/web/queries").text
     assert "财产查控全景" in catalogue or "asset_panorama" in catalogue
     form = client.get("/web/queries/asset_panorama").text
-    assert re.search(r'<input type="date" name="as_of"', form)
-    assert re.search(r'<input type="number" name="years" step="1" min="1(\.0)?" max="20(\.0)?"', form)
-    assert re.search(r'<input type="number" name="min_share" step="any"', form)
-    assert re.search(r'<input type="text" name="uid"[^>]*required', form)
+    assert re.search(r'type="date" name="as_of"', form)
+    assert re.search(r'type="number" name="years" step="1" min="1(\.0)?" max="20(\.0)?"', form)
+    assert re.search(r'type="number" name="min_share" step="any"', form)
+    assert re.search(r'type="text" name="uid"[^>]*required', form)
     bad = client.get("/web/queries/asset_panorama?run=1&uid=x&years=99")
     assert bad.status_code == 422 and "years" in bad.text
     res = client.get(f"/web/queries/party_network?run=1&uid={quote(H.ZHANG_WEI)}&depth=1").text

@@ -21,7 +21,7 @@ from api import parties as party_lib
 from api.auth import Principal, authenticate
 from api.cases import case_detail
 from api.console import ConsoleRefused, execute_read_only, run_console
-from api.dashboard import dashboard_counts, mark_inbox_visit, party_alerts
+from api.dashboard import dashboard_counts, mark_inbox_visit, party_alerts, party_names
 from api.http.security import SESSION_COOKIE, audit, require
 from api.results import NotFound
 from api.web.support import (
@@ -270,6 +270,7 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
     previous = mark_inbox_visit(graph, principal.key_hash) if principal.key_hash else None
     new_since = (list_alerts(graph, status=OPEN_STATUSES, seen_from=previous, limit=1).total
                  if previous is not None else None)
+    names = party_names(graph, [a["party_uid"] for a in listing.items if a.get("party_uid")])
     fresh = {a["key"] for a in listing.items
              if previous is not None and (seen := parse_instant(a.get("first_seen"))) and seen > previous}
     stats = alert_stats(graph, DETECTOR_ZH)
@@ -278,16 +279,19 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
                "since": since}
     return render(request, "alerts.html.j2", listing=listing, page=page, page_size=INBOX_PAGE, filters=filters,
                   stats=stats, courts=counts.courts, statuses=STATUSES, previous=previous, new_since=new_since,
-                  previous_iso=previous.isoformat() if previous else "", detectors=DETECTOR_ZH, fresh=fresh)
+                  previous_iso=previous.isoformat() if previous else "", detectors=DETECTOR_ZH, fresh=fresh,
+                  names=names)
 
 
 @router.get("/alerts/{key}")
 def alert_page(request: Request, key: str, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
     """One alert: message, basis, related records, history, evidence view, and the status form."""
-    alert, evidence = get_alert(_graph(request), key)
+    graph = _graph(request)
+    alert, evidence = get_alert(graph, key)
     audit(request, principal, "alert.read", key, {"via": "web"})
+    names = party_names(graph, [alert["party_uid"]] if alert.get("party_uid") else [])
     return render(request, "alert.html.j2", alert=alert, transitions=TRANSITIONS, action_zh=STATUS_ACTION_ZH,
-                  evidence_nodes=len(evidence.nodes))
+                  evidence_nodes=len(evidence.nodes), names=names)
 
 
 @router.get("/alerts/{key}/graph")

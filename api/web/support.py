@@ -115,6 +115,8 @@ def environment() -> jinja2.Environment:
         "asset_kind": lambda v: L.zh(L.ASSET_KIND_ZH, v), "measure_kind": lambda v: L.zh(L.MEASURE_KIND_ZH, v),
         "auction_result": lambda v: L.zh(L.AUCTION_RESULT_ZH, v), "party_status": lambda v: L.zh(L.PARTY_STATUS_ZH, v),
         "party_role": lambda v: ROLE_ZH_PARTY.get(str(v), str(v)), "rel": lambda v: L.REL_ZH.get(str(v), str(v)),
+        "kind_of": lambda labels: next((L.KIND_ZH[x] for x in labels if x in L.KIND_ZH and x != "Party"),
+                                       L.KIND_ZH.get(labels[0], labels[0]) if labels else ""),
         "kind": lambda v: {"person": "自然人", "company": "企业", "organization": "其他组织"}.get(str(v), str(v)),
     })
     return env
