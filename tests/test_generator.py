@@ -247,3 +247,10 @@ def test_encoding_option_writes_bom_or_gb18030(tmp_path: Path) -> None:
     with pytest.raises(UnicodeDecodeError):
         gb.decode("utf-8")
     assert read_csv(tmp_path / "gb" / "sh0104-xuhui" / "parties.csv") == read_csv(tmp_path / "sig" / "sh0104-xuhui" / "parties.csv")
+
+
+def test_a_rerun_with_fewer_exports_leaves_no_stale_export(tmp_path: Path) -> None:
+    generate(tmp_path, 400, 1, AS_OF, exports=3)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    generate(tmp_path, 400, 1, AS_OF, exports=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "sh0104-xuhui", "truth.json"]

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import random
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -842,11 +843,25 @@ class Generator:
         return {"count": total, "listed": listed, "listed_limit": limit}
 
 
+def _remove_stale_exports(out: Path, keep: set[str]) -> None:
+    """Remove the export directories an earlier run wrote into ``out`` that this run will not rewrite."""
+    try:
+        previous = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    ours = {c.source for c in COURTS}
+    for export in previous.get("exports", []):
+        name = export.get("dir")
+        if name in ours and name not in keep and (out / name).is_dir():
+            shutil.rmtree(out / name)
+
+
 def generate(out: Path, parties: int, seed: int, as_of: dt.date, exports: int = 3, encoding: str = "utf-8",
              messy: bool = False) -> Truth:
     """Write ``exports`` court exports under ``out`` and ``out/truth.json``; return the truth."""
     out = Path(out)
     gen = Generator(out, parties, seed, as_of, exports, encoding, messy)
+    _remove_stale_exports(out, {c.source for c in gen.courts})
     truth = gen.run()
     with open(out / "truth.json", "w", encoding="utf-8") as handle:
         json.dump(truth.to_json(), handle, ensure_ascii=False, indent=1, sort_keys=False)
