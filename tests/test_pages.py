@@ -170,6 +170,8 @@ def test_search_by_name_id_and_case_number(site: Site) -> None:
     assert client.get("/web/cases?case_no=(2023)沪0104执1234号").headers["location"] == CASE_URL
     missing = client.get("/web/cases/" + quote("(2099)沪0104执1号", safe=""))
     assert missing.status_code == 404 and "未找到" in missing.text
+    unknown = client.get("/web/nothing-here")
+    assert unknown.status_code == 404 and "没有这个页面" in unknown.text
 
 
 def test_untrusted_names_are_rendered_as_text(site: Site) -> None:

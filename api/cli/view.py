@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from api.cli.app import app, err, fail
 from api.parties import party_network
@@ -36,10 +37,14 @@ PNG_OPT = typer.Option(None, "--png", help="also write a PNG screenshot of the v
                        dir_okay=False)
 
 
+def playwright_installed() -> bool:
+    return importlib.util.find_spec("playwright") is not None
+
+
 def _check_png(png: Path | None) -> None:
     """Fail before any work when a PNG is asked for but Playwright is not installed."""
-    if png is not None and importlib.util.find_spec("playwright") is None:
-        raise fail(f"--png needs Playwright, which is not installed; install it with: {PNG_INSTALL}")
+    if png is not None and not playwright_installed():
+        raise fail(escape(f"--png needs Playwright, which is not installed; install it with: {PNG_INSTALL}"))
 
 
 def _write(sub: Subgraph, title: str, out: Path, png: Path | None, hubs: list[str] | None = None) -> None:
@@ -52,7 +57,7 @@ def _write(sub: Subgraph, title: str, out: Path, png: Path | None, hubs: list[st
         try:
             html_to_png(html, png)
         except RuntimeError as exc:  # Chromium missing: the message names the install command
-            raise fail(str(exc)) from exc
+            raise fail(escape(str(exc))) from exc
         err.print(f"wrote {png}", highlight=False)
 
 
@@ -67,7 +72,7 @@ def view_party(party: str = typer.Argument(..., help="the party: uid, id_number 
             info = resolve_party(graph, party)
             net = party_network(graph, info.uid, depth)
         except (NetworkError, NotFound) as exc:
-            raise fail(str(exc)) from exc
+            raise fail(escape(str(exc))) from exc
     _write(net.subgraph, f"{info.name or info.uid} 的关系网络（{depth} 层）", out, png, net.hubs)
 
 
@@ -80,6 +85,6 @@ def view_alert(key: str = typer.Argument(..., help="the alert's key, e.g. hidden
         try:
             alert, evidence = get_alert(graph, key)
         except AlertNotFound as exc:
-            raise fail(str(exc)) from exc
+            raise fail(escape(str(exc))) from exc
     title = f"预警证据：{DETECTOR_ZH.get(alert['detector'], alert['detector'])} · {alert.get('case_no') or alert.get('party_id') or ''}"
     _write(evidence, title, out, png)

@@ -491,4 +491,10 @@ def dashboard(request: Request, principal: Annotated[Principal, require("alerts:
                   employers=counts.repeat_employers)
 
 
+@router.get("/{rest:path}")
+def unknown_page(rest: str, principal: Annotated[Principal, require("meta:read")]) -> Response:
+    """Any other path under /web: a 404 page for browsers (registered last, after every real page)."""
+    raise NotFound(f"没有这个页面：{PREFIX}/{rest}")
+
+
 __all__ = ["CSRF_FIELD", "PUBLIC", "SECURITY_HEADERS", "router"]
