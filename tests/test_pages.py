@@ -306,3 +306,23 @@ def test_pages_make_no_reference_outside_the_server(site: Site) -> None:
         page = client.get(url).text
         outside = [ref for ref in external_references(page) if not (ref[1].startswith("/") and not ref[1].startswith("//"))]
         assert outside == [], url
+
+
+def test_capped_neighbourhoods_link_to_the_unexpanded_nodes_own_view(site: Site) -> None:
+    from visualizations.render import view_data
+    site.graph.write("""
+        CREATE (c:Party:Company {uid: 'src:big:C', kind: 'company', name: '上海大型劳务派遣有限公司',
+                                 names: ['上海大型劳务派遣有限公司'], source_keys: ['big:C'], sources: ['big']})
+        WITH c
+        UNWIND range(1, 200) AS i
+        CREATE (p:Party:Person {uid: 'src:big:P' + i, kind: 'person', name: '员工' + i, names: ['员工' + i],
+                                source_keys: ['big:P' + i], sources: ['big']})-[:EMPLOYEE_OF {sources: ['big']}]->(c)
+    """)
+    client = site.client("judge")
+    company_url = "/web/parties/" + quote("src:big:C", safe="") + "/graph"
+    person = view_data(client.get("/web/parties/" + quote("src:big:P1", safe="") + "/graph?depth=2").text)
+    hub = next(n for n in person["nodes"] if n.get("label", "").startswith("上海大型劳务派遣"))
+    assert hub["url"] == company_url and len(person["nodes"]) == 2  # the hub is shown, not expanded
+    company = view_data(client.get(company_url + "?depth=1").text)
+    more = [n for n in company["nodes"] if n.get("kind") == "more"]
+    assert len(company["nodes"]) <= 151 + len(more) and sum(n["more"] for n in more) == 201 - 150
