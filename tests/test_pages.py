@@ -326,3 +326,14 @@ def test_capped_neighbourhoods_link_to_the_unexpanded_nodes_own_view(site: Site)
     company = view_data(client.get(company_url + "?depth=1").text)
     more = [n for n in company["nodes"] if n.get("kind") == "more"]
     assert len(company["nodes"]) <= 151 + len(more) and sum(n["more"] for n in more) == 201 - 150
+
+
+def test_a_session_opened_through_the_api_gets_a_csrf_token_too(site: Site) -> None:
+    client = site.client()
+    res = client.post("/api/v1/session", headers={"X-API-Key": site.keys["investigator"]})
+    assert res.status_code == 200
+    client.headers.pop("X-API-Key", None)
+    page = client.get("/web/console").text
+    token = csrf_of(page)
+    assert client.post("/web/console", data={"text": "RETURN 1 AS n"}).status_code == 403
+    assert client.post("/web/console", data={"text": "RETURN 1 AS n", "csrf_token": token}).status_code == 200

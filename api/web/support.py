@@ -166,7 +166,12 @@ def csrf_token(request: Request) -> str | None:
     except BadSignature:
         return None
     token = data.get("c") if isinstance(data, dict) else None
-    return token if isinstance(token, str) else None
+    if isinstance(token, str):
+        return token
+    # A session opened through the API (POST /api/v1/session) carries no token of its own: derive one
+    # from the signed cookie with the server's secret, so it is still per session and unguessable.
+    secret = request.app.state.session_serializer.secret_keys[-1]
+    return hmac.new(secret, b"csrf:" + cookie.encode("utf-8"), "sha256").hexdigest()
 
 
 def by_api_key(request: Request) -> bool:
