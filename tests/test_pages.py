@@ -87,6 +87,7 @@ def test_each_page_opens_for_the_roles_holding_its_permission_and_refuses_the_ot
             else:
                 assert res.status_code == 403, (url, role, res.status_code)
                 assert "无权" in res.text and res.headers["content-type"].startswith("text/html")
+                assert "需要：" in res.text  # names the roles that may open it
     # the case system lands on the case lookup and sees no party search in its header
     home = clients["case_system"].get("/web/")
     assert home.headers["location"] == "/web/cases"

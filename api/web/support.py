@@ -79,7 +79,7 @@ def parse_instant(value: Any) -> dt.datetime | None:
 
 def _when(value: Any, with_time: bool = True) -> str:
     """An ISO date or datetime (UTC) as Beijing local time, the way a court reads it."""
-    if value in (None, ""):
+    if value is None or isinstance(value, jinja2.Undefined) or value == "":
         return "—"
     if isinstance(value, str):
         try:
@@ -99,15 +99,20 @@ def _when(value: Any, with_time: bool = True) -> str:
 
 
 def _money(value: Any) -> str:
-    return "—" if value is None else L.money(value)
+    return "—" if value is None or isinstance(value, jinja2.Undefined) else L.money(value)
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None or isinstance(value, jinja2.Undefined) else L.percent(value)
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                             extensions=["jinja2.ext.do"],
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
-        "when": _when, "day": lambda v: _when(v, with_time=False), "money": _money, "pct": L.percent,
+        "when": _when, "day": lambda v: _when(v, with_time=False), "money": _money, "pct": _pct,
         "masked": L.mask_id_number, "url": lambda v: quote(str(v), safe=""),
         "detector": lambda v: L.DETECTOR_ZH.get(str(v), str(v)),
         "alert_status": lambda v: L.ALERT_STATUS_ZH.get(str(v), str(v)),
@@ -233,7 +238,8 @@ def error_page(request: Request, exc: Exception) -> Response | None:
     if status == 403 and "may not do this" in detail:
         principal = getattr(request.state, "principal", None)
         role = ROLE_ZH.get(principal.role, principal.role) if principal else ""
-        needed = detail.split("(")[-1].split(":")[0] if "(" in detail else ""
+        match = re.search(r"\(([a-z_]+:[a-z_]+):", detail)
+        needed = match.group(1) if match else ""
         roles = "、".join(ROLE_ZH.get(r, r) for r in sorted(PERMISSIONS.get(needed, ())))
         detail = f"当前角色（{role}）无权打开此页面" + (f"；需要：{roles}" if roles else "")
     return render(request, "error.html.j2", status_code=status, status=status,
