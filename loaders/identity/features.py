@@ -14,20 +14,24 @@ evidence says so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from neo4j import ManagedTransaction, unit_of_work
 
 from graph_model.db import Graph
 from graph_model.types.identifiers import birth_date, sex
 from graph_model.types.names import company_core, name_pinyin, normalise_name
 from queries.statements import statement
 
-PAGE = 20_000
-ROLE_TYPES = ["LEGAL_REPRESENTATIVE_OF", "SHAREHOLDER_OF", "DIRECTOR_OF", "SUPERVISOR_OF", "MANAGER_OF",
-              "ACTUAL_CONTROLLER_OF"]
+STREAM_TIMEOUT = 3600.0  # seconds for one read of a large graph
+PAGE = 20_000  # parties per page
+# Roles a company has one holder of at a time: two records holding one are one person. (Shareholders
+# and directors are many per company, so sharing such a role says little.)
+ROLE_TYPES = ["LEGAL_REPRESENTATIVE_OF", "ACTUAL_CONTROLLER_OF"]
 # The side a party takes in a case: a debtor in a judgment is the debtor when it is enforced.
 SIDES = {"APPLICANT_IN": "creditor", "PLAINTIFF_IN": "creditor", "RESPONDENT_IN": "debtor", "DEFENDANT_IN": "debtor",
          "THIRD_PARTY_IN": "third"}
@@ -43,6 +47,13 @@ def _id_birth(value: str, today: dt.date) -> dt.date | None:
     if born is None or born.year < 1900 or born > today:
         return None
     return born
+
+
+@lru_cache(maxsize=500_000)
+def name_forms(name: str | None, kind: str) -> tuple[str | None, str | None, str | None]:
+    """(normalised name, its pinyin, company core) of a name; cached: many parties share a name."""
+    norm = normalise_name(name, kind)
+    return norm, name_pinyin(norm, kind), company_core(norm) if norm and kind != "person" else norm
 
 
 def _listed(values: list[str] | None) -> list[str] | None:
@@ -78,7 +89,7 @@ def party_record(row: dict[str, Any], scope: set[str] | None, today: dt.date | N
     """The comparison record of one row of queries/identity/parties.cypher."""
     today = today or dt.date.today()
     kind = row["kind"] or "person"
-    norm = normalise_name(row["name"], kind)
+    norm, pinyin, core = name_forms(row["name"], kind)
     valid = row["id_number"]
     raw = row["id_number_raw"]
     born: dt.date | None = None
@@ -91,17 +102,17 @@ def party_record(row: dict[str, Any], scope: set[str] | None, today: dt.date | N
             born = _id_birth(raw, today)
             if born is not None:
                 gender, from_raw = sex(raw), True
-    roles = list(row["roles"] or ())
+    roles = sorted(row["roles"] or ())
     if kind != "person":  # a company's legal representative, by name: the same person runs both copies
-        roles += [f"LEGAL_REPRESENTATIVE:{normalise_name(n, 'person')}" for n in row["representatives"] or () if n]
+        roles += [f"LEGAL_REPRESENTATIVE:{name_forms(n, 'person')[0]}" for n in row["representatives"] or () if n]
     return PartyRecord(
         unique_id=row["uid"],
         entity_id=row["entity_id"] or row["uid"],
         kind=kind,
         name=row["name"],
         name_norm=norm,
-        name_pinyin=name_pinyin(norm, kind),
-        name_core=company_core(norm) if norm and kind != "person" else norm,
+        name_pinyin=pinyin,
+        name_core=core,
         id_valid=valid,
         id_any=valid or raw,
         dob=born.strftime("%Y%m%d") if born else None,
@@ -116,15 +127,54 @@ def party_record(row: dict[str, Any], scope: set[str] | None, today: dt.date | N
     )
 
 
+def _stream(graph: Graph, name: str, params: dict[str, Any], each: Callable[[Any], None]) -> None:
+    """Run a read statement in one managed read transaction, handing each record to ``each`` as it arrives.
+
+    ``each`` must be idempotent: the driver retries the whole transaction on a transient error.
+    """
+    @unit_of_work(timeout=STREAM_TIMEOUT)
+    def work(tx: ManagedTransaction) -> None:
+        for record in tx.run(statement(name), params):
+            each(record)
+
+    with graph.session() as session:
+        session.execute_read(work)
+
+
+FIELDS = ("uid", "entity_id", "kind", "name", "id_number", "id_number_raw", "sources", "phones", "addresses",
+          "roles", "representatives", "cases")
+
+
+def _page(graph: Graph, params: dict[str, Any]) -> list[list[Any]]:
+    """One page of queries/identity/parties.cypher (a single record; a retried transaction replaces it)."""
+    held: list[list[Any]] = []
+
+    def keep(record: Any) -> None:
+        held[:] = record["rows"]
+
+    _stream(graph, "identity/parties", params, keep)
+    return held
+
+
 def iter_party_rows(graph: Graph, page: int = PAGE) -> Iterator[dict[str, Any]]:
     """Every party of the graph with its comparison inputs, a page at a time (keyset on uid)."""
     after = ""
+    params: dict[str, Any] = {"limit": page, "role_types": ROLE_TYPES, "sides": SIDES}
     while True:
-        rows = graph.read(statement("identity/parties"), {"after": after, "limit": page, "role_types": ROLE_TYPES, "sides": SIDES}, timeout=600)
-        yield from rows
+        rows = _page(graph, {**params, "after": after})
+        for row in rows:
+            data = dict(zip(FIELDS, row, strict=True))
+            roles: set[str] = set()
+            for role, entity, company, kind in data["roles"]:
+                roles.add(f"{role}@{entity}")
+                norm = name_forms(company, kind)[0]
+                if norm:  # the company by name too: it may lack a valid id in one court
+                    roles.add(f"{role}@{norm}")
+            data["roles"] = roles
+            yield data
         if len(rows) < page:
             return
-        after = rows[-1]["uid"]
+        after = rows[-1][0]
 
 
 def scope_of(graph: Graph, source: str) -> set[str]:
