@@ -119,6 +119,11 @@ def test_login_sets_a_strict_httponly_session_and_logout_ends_it(site: Site) -> 
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and site.keys["judge"] not in cookie
     page = client.get("/web/alerts").text
     assert "web-judge" in page and "执行法官" in page  # the key's name and role in the header
+    # a login posted from another site is refused (login CSRF), one from our own pages passes
+    assert site.client().post("/web/login", data={"key": site.keys["judge"]},
+                              headers={"Origin": "https://evil.example"}).status_code == 403
+    assert site.client().post("/web/login", data={"key": site.keys["judge"]},
+                              headers={"Origin": "http://testserver"}).status_code == 303
     # an open redirect is refused: only the pages' own paths
     other = site.client().post("/web/login", data={"key": site.keys["judge"], "next": "https://evil.example/"})
     assert other.headers["location"] == "/web/search"
@@ -192,6 +197,8 @@ def test_status_changes_need_the_sessions_csrf_token(site: Site) -> None:
     assert client.post(action, data={**form, "csrf_token": token + "x"}).status_code == 403
     other = site.client("judge")  # another session's token does not fit this session
     assert other.post(action, data={**form, "csrf_token": token}).status_code == 403
+    cross = client.post(action, data={**form, "csrf_token": token}, headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403  # the right token from another site's page: refused by origin
     assert get_alert(site.graph, H.COLLUSIVE)[0]["status"] == "new"
     res = client.post(action, data={**form, "csrf_token": token})
     assert res.status_code == 303 and res.headers["location"] == CASE_URL

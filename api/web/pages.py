@@ -30,6 +30,7 @@ from api.web.support import (
     SECURITY_HEADERS,
     PageRoute,
     check_csrf,
+    check_origin,
     parse_instant,
     render,
     safe_next,
@@ -78,7 +79,8 @@ def _quote(value: Any) -> str:
 def _view(sub: Subgraph, title: str, hubs: list[str] | None = None) -> HTMLResponse:
     """A graph view for an iframe: standalone page, vis-network from our static route."""
     html = render_html(sub, title, cap=VIEW_CAP, expand_url=_party_graph_url, hubs=hubs or (), asset_url=VIS_URL)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                                       "X-Frame-Options": "SAMEORIGIN"})
 
 
 # --------------------------------------------------------------------------- login, logout, home, assets
@@ -94,6 +96,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 def login(request: Request, key: Annotated[str, Form(max_length=200)] = "",
           next: Annotated[str | None, Form()] = None) -> Response:
     """Turn a key into the session cookie (HttpOnly, SameSite=Strict) and go where the user wanted."""
+    check_origin(request)
     principal = authenticate(_graph(request), key.strip())
     if principal is None:
         return render(request, "login.html.j2", status_code=401, next=safe_next(next),

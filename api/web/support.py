@@ -21,7 +21,7 @@ from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from fastapi import HTTPException, Request, Response
@@ -184,10 +184,24 @@ def by_api_key(request: Request) -> bool:
     return bool(request.headers.get("x-api-key") or request.headers.get("authorization"))
 
 
+def same_origin(request: Request) -> bool:
+    """A browser's POST names its origin; one from another site is refused (login CSRF included)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
+
+
+def check_origin(request: Request) -> None:
+    if not same_origin(request):
+        raise HTTPException(403, "请求来自其他网站，已拒绝")
+
+
 def check_csrf(request: Request, token: str | None) -> None:
     """Refuse a cookie-authenticated change whose form does not carry this session's token."""
     if by_api_key(request):
         return
+    check_origin(request)
     expected = csrf_token(request)
     if not expected or not token or not hmac.compare_digest(expected, token):
         raise HTTPException(403, "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
