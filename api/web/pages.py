@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from neo4j.exceptions import ClientError
 
 from api import parties as party_lib
@@ -25,9 +27,7 @@ from api.dashboard import dashboard_counts, mark_inbox_visit, party_alerts, part
 from api.http.security import SESSION_COOKIE, audit, require
 from api.results import NotFound
 from api.web.support import (
-    CSRF_FIELD,
     PREFIX,
-    SECURITY_HEADERS,
     PageRoute,
     check_csrf,
     check_origin,
@@ -39,7 +39,7 @@ from api.web.support import (
 from graph_model.subgraph import GNode, Subgraph
 from graph_model.types.case_numbers import normalise_case_no
 from queries.alerts import STATUSES, TRANSITIONS, alert_stats, alerts_of_case, get_alert, list_alerts, set_status
-from queries.network import NetworkError, paths_between
+from queries.network import NetworkError, paths_between, resolve_party
 from queries.registry import QueryError, Registry, SavedQuery
 from visualizations import charts
 from visualizations.labels import DETECTOR_ZH, REL_ZH
@@ -72,7 +72,6 @@ def _party_graph_url(node: GNode) -> str | None:
 
 
 def _quote(value: Any) -> str:
-    from urllib.parse import quote
     return quote(str(value), safe="")
 
 
@@ -431,7 +430,6 @@ def console_run(request: Request, principal: Annotated[Principal, require("conso
 
 def _resolve(graph: Any, ref: str) -> tuple[str | None, list[dict[str, Any]]]:
     """A party reference as a uid: uid / id number / source key directly, else a unique name match."""
-    from queries.network import resolve_party
     try:
         return resolve_party(graph, ref).uid, []
     except NetworkError:
@@ -489,7 +487,6 @@ def dashboard(request: Request, principal: Annotated[Principal, require("alerts:
         charts.hidden_receivables_by_court(counts.hidden_receivables_by_court),
     ]
     totals = {s: sum(row[s] for row in stats) for s in STATUSES}
-    from markupsafe import Markup
     return render(request, "dashboard.html.j2", charts=[Markup(svg) for svg in svgs], counts=counts, totals=totals,
                   employers=counts.repeat_employers)
 
@@ -500,4 +497,4 @@ def unknown_page(rest: str, principal: Annotated[Principal, require("meta:read")
     raise NotFound(f"没有这个页面：{PREFIX}/{rest}")
 
 
-__all__ = ["CSRF_FIELD", "PUBLIC", "SECURITY_HEADERS", "router"]
+__all__ = ["PUBLIC", "router"]

@@ -43,7 +43,6 @@ from visualizations import labels as L
 
 PREFIX = "/web"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-CSRF_FIELD = "csrf_token"
 
 ROLE_ZH = {"judge": "执行法官", "investigator": "调查人员", "case_system": "案件系统", "admin": "系统管理员"}
 ROLE_ZH_PARTY = {"applicant": "申请执行人", "respondent": "被执行人", "plaintiff": "原告", "defendant": "被告",
