@@ -21,7 +21,7 @@ from graph_model.db import Graph
 
 api = api_helpers.api
 Api = api_helpers.Api
-PUBLIC_PATHS = {"/health", "/health/ready", "/web/login"}  # the login form asks for the key itself
+PUBLIC_PATHS = {"/", "/health", "/health/ready", "/web/login"}  # "/" only redirects; the login form asks for the key
 
 
 def _routes(app: Any) -> list[tuple[str, set[str], Any]]:
@@ -120,6 +120,12 @@ def test_health_needs_no_key_and_version_names_neo4j(api: Api) -> None:
     assert version["neo4j"]["version"].startswith("5.")
     assert version["neo4j"]["edition"] == "community"
     assert version["debtgraph"]
+
+
+def test_the_bare_root_sends_a_browser_to_the_pages_and_reveals_nothing(api: Api) -> None:
+    response = api.client.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/web/"
+    assert response.content == b""
 
 
 def test_openapi_needs_a_key_and_documents_every_route(api: Api) -> None:

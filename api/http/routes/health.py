@@ -1,15 +1,21 @@
-"""Liveness and readiness: the only routes that answer without a key."""
+"""Liveness and readiness: the only routes that answer without a key (and the bare root, a redirect)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from api.http.errors import PROBLEM_MEDIA_TYPE, RETRY_AFTER_SECONDS, Problem
 from api.http.models import Health, Ready
 
 PUBLIC = True
 router = APIRouter(tags=["health"])
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    """A browser opening the server lands on the pages, which ask for a key; no data here."""
+    return RedirectResponse("/web/", status_code=307)
 
 
 @router.get("/health", response_model=Health, summary="Liveness: the process answers")
