@@ -39,14 +39,16 @@ class AlertConflict(ValueError):
 def case_alerts(graph: Graph, case_no: str) -> tuple[str, list[dict[str, Any]]]:
     """(normalised case number, its open alerts strongest first); NotFound when the graph has no such case.
 
-    The case system calls this each time a judge opens a case: two index lookups, nothing else.
+    The case system calls this each time a judge opens a case: index lookups only, and whether the case
+    exists is asked only when it has no alerts.
     """
     normalised = normalise_case_no(case_no)
     if not normalised:
         raise QueryError("case_no: an empty case number", "case_no")
-    if not graph.read(statement("internal/cases/exists"), {"case_no": normalised}):
+    alerts = alerts_of_case(graph, normalised)
+    if not alerts and not graph.read(statement("internal/cases/exists"), {"case_no": normalised}):
         raise NotFound(f"no case {normalised}")
-    return normalised, alerts_of_case(graph, normalised)
+    return normalised, alerts
 
 
 def alert_page(graph: Graph, *, detector: str | None = None, court_code: str | None = None,

@@ -30,6 +30,18 @@ _ALERT_EXAMPLE: dict[str, Any] = {
     "first_seen": "2024-06-28T08:00:00Z", "last_seen": "2024-06-28T08:00:00Z", "resolved_at": None,
     "as_of": "2024-06-28",
 }
+_XINYUAN: dict[str, Any] = {"uid": "id:91310104MA1FL4CK2G", "entity_id": "id:91310104MA1FL4CK2G",
+                            "name": "上海鑫源建筑工程有限公司", "kind": "company"}
+_CHEN: dict[str, Any] = {"uid": "id:310112197008234510", "entity_id": "id:310112197008234510", "name": "陈建国",
+                         "kind": "person"}
+_GROUP: dict[str, Any] = {
+    "group_id": "id:91310104MA1FL4CK2G", "debtors": 2, "size": 3, "total_outstanding": 612000.0, "open_cases": 4,
+    "unknown_amount_cases": 0, "courts": ["沪0104", "沪0109"], "court_count": 2, "rank_by_outstanding": 1,
+    "rank_by_courts": 3,
+    "members": [{"party": _XINYUAN, "debtor": True, "open_cases": 3, "outstanding": 146600.0,
+                 "unknown_amount_cases": 0},
+                {"party": _CHEN, "debtor": False, "open_cases": 0, "outstanding": 0.0, "unknown_amount_cases": 0}],
+}
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -58,6 +70,9 @@ class AlertOut(BaseModel):
 
 
 class AlertEventOut(BaseModel):
+    model_config = _examples({"uid": "hidden_receivable:(2023)沪0104执1234号@3f2a…", "from_status": "new",
+                              "to_status": "acknowledged", "actor": "judge-wang", "reason": "已阅，正在核实",
+                              "at": "2024-07-01T02:30:00Z"})
     uid: str
     from_status: str | None
     to_status: str
@@ -103,6 +118,7 @@ class DetectIn(BaseModel):
 
 
 class DetectorRunOut(BaseModel):
+    model_config = _examples({"detector": "hidden_receivable", "alerts": 1, "seconds": 0.04, "error": None})
     detector: str
     alerts: int
     seconds: float
@@ -184,6 +200,15 @@ class ControlledOut(BaseModel):
     algorithm: Algorithm
     truncated: bool
     subgraph: SubgraphOut
+    model_config = _examples({
+        "party": _CHEN, "companies": [
+            {"company": _XINYUAN, "rule": "majority", "share": 0.8, "via": None},
+            {"company": {"uid": "id:91310104MA1G8YQ53T", "entity_id": "id:91310104MA1G8YQ53T",
+                         "name": "上海恒通装饰工程有限公司", "kind": "company"},
+             "rule": "legal_representative", "share": 0.0, "via": None}],
+        "algorithm": {"name": "control: pull down SHAREHOLDER_OF, cumulative shares", "parameters": {"max_hops": 10}},
+        "truncated": False, "subgraph": _SUBGRAPH_EXAMPLE,
+    })
 
 
 class GroupOut(BaseModel):
@@ -194,6 +219,12 @@ class GroupOut(BaseModel):
     community_size: int
     algorithm: Algorithm
     subgraph: SubgraphOut
+    model_config = _examples({
+        "party": _XINYUAN, "group": _GROUP, "community_size": 3,
+        "algorithm": {"name": "debtor groups: communities by igraph.Graph.community_leiden over the debtor network",
+                      "parameters": {"hub_degree": 50, "min_debtors": 2}},
+        "subgraph": _SUBGRAPH_EXAMPLE,
+    })
 
 
 class GroupsOut(BaseModel):
@@ -202,6 +233,12 @@ class GroupsOut(BaseModel):
     hubs: list[dict[str, Any]] = Field(description="phones, addresses and parties left out as hubs")
     algorithm: Algorithm
     truncated: bool
+    model_config = _examples({
+        "groups": [_GROUP], "debtors": 4312, "hubs": [{"kind": "phone", "name": "02100000000", "degree": 311}],
+        "algorithm": {"name": "debtor groups: communities by igraph.Graph.community_leiden over the debtor network",
+                      "parameters": {"hub_degree": 50, "min_debtors": 2}},
+        "truncated": False,
+    })
 
 
 class BrokersOut(BaseModel):
@@ -211,6 +248,14 @@ class BrokersOut(BaseModel):
     algorithm: Algorithm
     truncated: bool
     subgraph: SubgraphOut
+    model_config = _examples({
+        "party": _XINYUAN, "network_size": 9,
+        "brokers": [{"party": _CHEN, "betweenness": 0.571428571, "degree": 2, "debtor": False, "community": 1,
+                     "communities_bridged": 2}],
+        "algorithm": {"name": "brokers: networkx.betweenness_centrality (exact)",
+                      "parameters": {"normalized": True, "exact_limit": 1000}},
+        "truncated": False, "subgraph": _SUBGRAPH_EXAMPLE,
+    })
 
 
 class CyclesOut(BaseModel):
@@ -218,9 +263,37 @@ class CyclesOut(BaseModel):
     claims: int = Field(description="open claims examined")
     algorithm: Algorithm
     truncated: bool
+    model_config = _examples({
+        "cycles": [{"length": 2, "parties": [_XINYUAN, _CHEN], "amount": 30000.0,
+                    "first_date": "2024-03-05", "last_date": "2024-03-05",
+                    "edges": [{"creditor": _XINYUAN, "debtor": _CHEN, "amount": 100000.0,
+                               "claims": [{"kind": "enforcement_case", "ref": "(2024)沪0104执101号",
+                                           "creditor_uid": _XINYUAN["uid"], "debtor_uid": _CHEN["uid"],
+                                           "amount": 100000.0, "date": "2024-03-05", "court_code": "沪0104"}]},
+                              {"creditor": _CHEN, "debtor": _XINYUAN, "amount": 30000.0,
+                               "claims": [{"kind": "receivable", "ref": "sh0104-xuhui:A17",
+                                           "creditor_uid": _CHEN["uid"], "debtor_uid": _XINYUAN["uid"],
+                                           "amount": 30000.0, "date": None, "court_code": None}]}]}],
+        "claims": 5120,
+        "algorithm": {"name": "circular claims: networkx.simple_cycles on the creditor→debtor graph",
+                      "parameters": {"length_bound": 4, "max_cycles": 100}},
+        "truncated": False,
+    })
 
 
 class ExplainedPathsOut(BaseModel):
+    model_config = _examples({
+        "source": {"uid": "id:310104198503127610", "entity_id": "id:310104198503127610", "name": "张伟",
+                   "kind": "person"},
+        "target": {"uid": "id:310104198807097537", "entity_id": "id:310104198807097537", "name": "张强",
+                   "kind": "person"},
+        "paths": [{"hops": 1, "sentence": "张伟 与 张强 是兄弟姐妹。",
+                   "nodes": [{"kind": "party", "name": "张伟", "hub": False, "uid": "id:310104198503127610"},
+                             {"kind": "party", "name": "张强", "hub": False, "uid": "id:310104198807097537"}]}],
+        "hubs": [], "algorithm": {"name": "paths: bidirectional breadth-first pull, then "
+                                          "networkx.shortest_simple_paths", "parameters": {"k": 3, "max_hops": 4}},
+        "truncated": False, "subgraph": _SUBGRAPH_EXAMPLE,
+    })
     source: PartyRef
     target: PartyRef
     paths: list[dict[str, Any]] = Field(description="each: hops, nodes (kind, name, uid/case_no/value, hub) and a "
@@ -264,6 +337,8 @@ class ReviewIn(BaseModel):
 
 
 class ReviewOut(BaseModel):
+    model_config = _examples({"a": "src:sh0104-xuhui:P001", "b": "src:sh0109-hongkou:H07", "status": "confirmed",
+                              "previous": "pending", "score": 0.83, "entity_id": "src:sh0104-xuhui:P001"})
     a: str
     b: str
     status: Literal["confirmed", "rejected"]
