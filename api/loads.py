@@ -75,6 +75,12 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
+def _junk(name: str) -> bool:
+    """Entries archivers add on their own (macOS resource forks, Finder and Explorer files): skipped."""
+    parts = PurePosixPath(name).parts
+    return bool(parts) and (parts[0] == "__MACOSX" or parts[-1] in (".DS_Store", "Thumbs.db", "desktop.ini"))
+
+
 def _export_root(names: list[str]) -> str:
     """The one directory the files sit in ('' when at the top of the zip); refused when there are several."""
     files = [PurePosixPath(n) for n in names if not n.endswith("/")]
@@ -110,9 +116,11 @@ def unpack(archive: BinaryIO, target: Path, max_bytes: int) -> str:
         if declared > max_bytes:
             raise UploadProblem(f"the zip unpacks to {declared:,} bytes, more than the {max_bytes:,} allowed",
                                 status=413)
-        root = _export_root([i.filename for i in infos])
+        root = _export_root([i.filename for i in infos if not _junk(i.filename)])
         written = 0
         for info in infos:
+            if _junk(info.filename):
+                continue
             dest = target.joinpath(*PurePosixPath(info.filename).parts)
             if not dest.resolve().is_relative_to(target.resolve()):
                 raise UploadProblem(f"zip entry {info.filename!r} leaves the export directory; nothing was loaded")
