@@ -162,6 +162,14 @@ def test_one_alert_with_evidence_subgraph_and_history(stories: Api) -> None:
         assert rel["start"] in ids and rel["end"] in ids
     assert stories.get("/api/v1/alerts/hidden_receivable:(2099)沪0104执1号").status_code == 404
 
+    # a party-level alert: its key holds the party's uid (with its own colon), its subject is the party
+    employer = stories.get("/api/v1/alerts/repeat_offender_employer:id:91310104MA1FL4CK2G", role="judge")
+    assert employer.status_code == 200, employer.text
+    body = employer.json()
+    assert body["alert"]["case_no"] is None and body["alert"]["party_uid"] == "id:91310104MA1FL4CK2G"
+    subject = next(n for n in body["evidence"]["nodes"] if n["id"] == body["evidence"]["subject"])
+    assert subject["properties"]["uid"] == "id:91310104MA1FL4CK2G"
+
 
 def test_status_workflow_records_who_why_and_refuses_invalid_changes(stories: Api) -> None:
     url = f"/api/v1/alerts/{HR_KEY}/status"
