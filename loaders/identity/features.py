@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -157,24 +158,27 @@ def _page(graph: Graph, params: dict[str, Any]) -> list[list[Any]]:
 
 
 def iter_party_rows(graph: Graph, page: int = PAGE) -> Iterator[dict[str, Any]]:
-    """Every party of the graph with its comparison inputs, a page at a time (keyset on uid)."""
-    after = ""
+    """Every party of the graph with its comparison inputs, a page at a time (keyset on uid).
+
+    The next page is fetched on a second thread while this one is turned into
+    rows, so the server's work and the Python work overlap.
+    """
     params: dict[str, Any] = {"limit": page, "role_types": ROLE_TYPES, "sides": SIDES}
-    while True:
-        rows = _page(graph, {**params, "after": after})
-        for row in rows:
-            data = dict(zip(FIELDS, row, strict=True))
-            roles: set[str] = set()
-            for role, entity, company, kind in data["roles"]:
-                roles.add(f"{role}@{entity}")
-                norm = name_forms(company, kind)[0]
-                if norm:  # the company by name too: it may lack a valid id in one court
-                    roles.add(f"{role}@{norm}")
-            data["roles"] = roles
-            yield data
-        if len(rows) < page:
-            return
-        after = rows[-1][0]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="debtgraph-identity-read") as pool:
+        rows = _page(graph, {**params, "after": ""})
+        while rows:
+            ahead = pool.submit(_page, graph, {**params, "after": rows[-1][0]}) if len(rows) == page else None
+            for row in rows:
+                data = dict(zip(FIELDS, row, strict=True))
+                roles: set[str] = set()
+                for role, entity, company, kind in data["roles"]:
+                    roles.add(f"{role}@{entity}")
+                    norm = name_forms(company, kind)[0]
+                    if norm:  # the company by name too: it may lack a valid id in one court
+                        roles.add(f"{role}@{norm}")
+                data["roles"] = roles
+                yield data
+            rows = ahead.result() if ahead is not None else []
 
 
 def scope_of(graph: Graph, source: str) -> set[str]:

@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from graph_model.db import Graph
 from loaders.identity.features import party_table
 from loaders.identity.scoring import LEVELS, bayes, level_label, method, score
@@ -124,9 +122,9 @@ def _fmt_dob(value: str) -> str:
     return f"{value[:4]}-{value[4:6]}-{value[6:]}"
 
 
-def _evidence(row: Any, records: pd.DataFrame) -> list[str]:
+def _evidence(row: Any, records: dict[str, dict[str, Any]]) -> list[str]:
     """Readable evidence of one scored pair: each informative comparison, its values and its Bayes factor."""
-    a, b = records.loc[row.a], records.loc[row.b]
+    a, b = records[row.a], records[row.b]
     lines: list[str] = []
     for comp in COMPARISONS:
         gamma = int(getattr(row, f"gamma_{comp}"))
@@ -210,13 +208,15 @@ def link(graph: Graph, threshold_auto: float = 0.95, threshold_review: float = 0
     proposals: list[dict[str, Any]] = []
     link_method = method()
     pairs = scored.pairs.sort_values(["score", "a", "b"], ascending=[False, True, True]) if scored else None
+    involved = sorted(set(pairs["a"]) | set(pairs["b"])) if pairs is not None else []
+    lookup: dict[str, dict[str, Any]] = recs.loc[involved].to_dict("index") if involved else {}
     for row in pairs.itertuples(index=False) if pairs is not None else ():
         summary.candidates += 1
         status = existing.get((row.a, row.b))
         if status in REVIEWED:
             summary.kept_reviewed += 1
             continue
-        evidence = _evidence(row, recs)
+        evidence = _evidence(row, lookup)
         new_status = "auto" if row.score >= threshold_auto else "pending"
         if new_status == "auto":
             clash = comps.conflict(row.a, row.b)
