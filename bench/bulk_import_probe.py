@@ -98,7 +98,7 @@ def main() -> None:
         converted = time.perf_counter() - started
         cmd = [java_binary(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
                args.database, "--overwrite-destination=true", "--skip-bad-relationships=true",
-               "--skip-duplicate-nodes=true", "--array-delimiter=|",
+               "--skip-duplicate-nodes=true", "--array-delimiter=|", f"--report-file={Path(tmp) / 'import.report'}",
                *[f"--nodes={f}" for f in files["nodes"]], *[f"--relationships={f}" for f in files["relationships"]]]
         env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
         started = time.perf_counter()
