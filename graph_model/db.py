@@ -39,6 +39,10 @@ class Graph:
             max_connection_pool_size=100,
             connection_acquisition_timeout=30,
         )
+        # One bookmark manager for every session of this handle: in a cluster, a read that follows a
+        # write (a load's lookup of known cases, the pages after `detect`) waits for a replica that
+        # has seen the write. On a single server it costs nothing.
+        self.bookmarks = GraphDatabase.bookmark_manager()
 
     def close(self) -> None:
         self.driver.close()
@@ -58,7 +62,7 @@ class Graph:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(_text(text), params or {})]
 
-        with self.driver.session(database=self.database, default_access_mode="READ") as session:
+        with self.driver.session(database=self.database, default_access_mode="READ", bookmark_manager=self.bookmarks) as session:
             return session.execute_read(work)
 
     def read_records(self, text: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> list[Any]:
@@ -69,7 +73,7 @@ class Graph:
         def work(tx: ManagedTransaction) -> list[Any]:
             return list(tx.run(_text(text), params or {}))
 
-        with self.driver.session(database=self.database, default_access_mode="READ") as session:
+        with self.driver.session(database=self.database, default_access_mode="READ", bookmark_manager=self.bookmarks) as session:
             return session.execute_read(work)
 
     # -- writes --------------------------------------------------------------
@@ -78,7 +82,7 @@ class Graph:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(_text(text), params or {})]
 
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return session.execute_write(work)
 
     def write_batches(self, text: str, batches: Iterable[list[dict[str, Any]]], **params: Any) -> int:
@@ -92,13 +96,14 @@ class Graph:
 
     def autocommit(self, text: str, params: dict[str, Any] | None = None) -> None:
         """For statements that manage their own transactions (CALL … IN TRANSACTIONS, DDL)."""
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             session.run(_q(text), params or {}).consume()
 
     @contextmanager
     def session(self, read_only: bool = True) -> Iterator[Any]:
         mode = "READ" if read_only else "WRITE"
-        with self.driver.session(database=self.database, default_access_mode=mode) as session:
+        with self.driver.session(database=self.database, default_access_mode=mode,
+                                 bookmark_manager=self.bookmarks) as session:
             yield session
 
     # -- administration --------------------------------------------------------
