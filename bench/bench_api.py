@@ -30,7 +30,6 @@ import datetime as dt
 import json
 import logging
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -42,8 +41,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from common import machine, write_section  # noqa: E402
+
 SECTION = "## API"
 TARGETS = {"case_alerts": 0.050, "network_depth2": 0.200}
 
@@ -106,20 +107,6 @@ def client_main(spec_path: str) -> None:
 
 
 # -- the benchmark ---------------------------------------------------------------------------------------------------
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
-
 
 def _dataset(args: argparse.Namespace) -> Path:
     if args.data:
@@ -211,15 +198,6 @@ def _run_client(base: str, scenario: dict[str, Any], tmp: Path) -> dict[str, Any
     return json.loads(out.stdout)
 
 
-def _write_results(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find(f"\n{SECTION}\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION) + 2)
-        text = text[:start + 1] + section + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -313,7 +291,7 @@ def main() -> None:
                     f"{'' if target is None else f'< {target * 1000:.0f} ms'} {verdict} |")
     section = "\n".join([
         SECTION, "",
-        f"`bench/bench_api.py`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; load average "
+        f"`bench/bench_api.py`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
         f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (the 2 cores are shared with other "
         "work: the server, Neo4j and the load generator compete for them).",
         f"Database: {server.get('name', 'Neo4j')} {server.get('version', '')} {server.get('edition', '')}, heap "
@@ -341,7 +319,7 @@ def main() -> None:
     ])
     print(section)
     if not args.no_results:
-        _write_results(section)
+        write_section(SECTION, section)
 
 
 if __name__ == "__main__":

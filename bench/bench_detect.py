@@ -26,8 +26,6 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
-import platform
 import random
 import sys
 import time
@@ -35,42 +33,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import machine, write_section  # noqa: E402
 
 from graph_model.db import Graph  # noqa: E402
 from loaders import load_export  # noqa: E402
 from queries.alerts import alerts_of_case, run_detectors, store_runs  # noqa: E402
 from queries.registry import Registry  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Detectors"
 TARGET_ALL, TARGET_ONE, TARGET_CASE_P95 = 60.0, 15.0, 0.020
 
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
-
-
-def _write_results(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def _dataset(args: argparse.Namespace) -> Path:
@@ -168,7 +145,7 @@ def main() -> None:
     lines = [
         f"{SECTION}",
         "",
-        f"`bench/bench_detect.py`, {dt.date.today().isoformat()}, on {_machine()}.",
+        f"`bench/bench_detect.py`, {dt.date.today().isoformat()}, on {machine()}.",
         f"Dataset: `debtgraph generate --parties {truth['parties']:,} --seed {truth['seed']}"
         f"{' --messy' if truth.get('messy') else ''}` ({len(truth['exports'])} exports): "
         f"{counts['parties']:,} Party nodes, {counts['cases']:,} cases"
@@ -202,7 +179,7 @@ def main() -> None:
     section = "\n".join(lines)
     print(section)
     if not args.no_results:
-        _write_results(section)
+        write_section(SECTION, section)
 
 
 if __name__ == "__main__":

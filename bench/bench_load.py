@@ -24,7 +24,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -34,12 +33,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import machine, write_section  # noqa: E402
 
 from graph_model.db import Graph  # noqa: E402
 from loaders import load_export  # noqa: E402
 from loaders.format import export_format  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET_RATE, TARGET_RATIO, TARGET_RSS = 60_000, 30.0, 2 * 1024**3
 
 
@@ -69,29 +70,6 @@ def _sample(export: Path, rows: int, dest: Path) -> Path:
     return dest
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
-
-
-def _write_results(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find("## Loading")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -152,7 +130,7 @@ def main() -> None:
 
 `bench/bench_load.py`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.
 
-- Machine: {_machine()}; load average {load1:.1f} at the start, {load2:.1f} at the end (the machine was shared
+- Machine: {machine()}; load average {load1:.1f} at the start, {load2:.1f} at the end (the machine was shared
   with other work while the benchmark ran).
 - Database: {server['name']} {server['version']} {server['edition']}, heap {settings.debtgraph_heap}, page cache
   {settings.debtgraph_pagecache}, batch size {settings.debtgraph_batch_size} rows per transaction.
@@ -171,7 +149,7 @@ def main() -> None:
 """
     print(section)
     if not args.no_results:
-        _write_results(section)
+        write_section("## Loading", section)
 
 
 if __name__ == "__main__":
