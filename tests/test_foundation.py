@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,10 @@ def test_a_killed_server_is_reported_as_stale_and_restarts(tmp_settings: Setting
     st = server.start(tmp_settings)
     try:
         os.killpg(st.pid, 9)
-        server._reap(st.pid)
+        deadline = time.monotonic() + 30  # SIGKILL is delivered asynchronously: wait for the JVM to be gone
+        while server._alive(st.pid) and time.monotonic() < deadline:
+            server._reap(st.pid)
+            time.sleep(0.1)
         stale = server.status(tmp_settings)
         assert stale.state == "stale" and "crash or kill" in stale.detail
         again = server.start(tmp_settings)
