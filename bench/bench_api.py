@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import machine, write_section  # noqa: E402
+from common import load_dataset, machine, write_section  # noqa: E402
 
 SECTION = "## API"
 TARGETS = {"case_alerts": 0.050, "network_depth2": 0.200}
@@ -123,19 +123,12 @@ def _dataset(args: argparse.Namespace) -> Path:
 
 
 def _prepare(graph: Any, data: Path, truth: dict[str, Any], skip_load: bool) -> dict[str, Any]:
-    from loaders import load_export
     from queries.alerts import run_detectors, store_runs
     from queries.registry import Registry
 
     info: dict[str, Any] = {}
     if not skip_load:
-        graph.migrate()
-        graph.reset()
-        started = time.perf_counter()
-        for export in truth["exports"]:
-            print(f"loading {export['source']} …", file=sys.stderr)
-            load_export(graph, data / export["dir"], export["source"], rejects=data / f"{export['source']}.rejects.csv")
-        info["load_seconds"] = time.perf_counter() - started
+        info["load_seconds"] = load_dataset(graph, data, truth)
         as_of = dt.date.fromisoformat(truth["as_of"])
         runs = run_detectors(graph, Registry(), as_of=as_of)
         store_runs(graph, runs, as_of)

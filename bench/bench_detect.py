@@ -35,10 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import machine, write_section  # noqa: E402
+from common import load_dataset, machine, write_section  # noqa: E402
 
 from graph_model.db import Graph  # noqa: E402
-from loaders import load_export  # noqa: E402
 from queries.alerts import alerts_of_case, run_detectors, store_runs  # noqa: E402
 from queries.registry import Registry  # noqa: E402
 
@@ -95,13 +94,7 @@ def main() -> None:
     with Graph() as graph:
         load_seconds = None
         if not args.skip_load:
-            graph.migrate()
-            graph.reset()
-            started = time.perf_counter()
-            for export in truth["exports"]:
-                print(f"loading {export['source']} …", file=sys.stderr)
-                load_export(graph, data / export["dir"], export["source"], rejects=data / f"{export['source']}.rejects.csv")
-            load_seconds = time.perf_counter() - started
+            load_seconds = load_dataset(graph, data, truth)
         counts = graph.read("MATCH (p:Party) WITH count(p) AS parties MATCH (c:Case) "
                             "RETURN parties, count(c) AS cases")[0]
         graph.read("MATCH (c:Case) RETURN count(c.filed_on) AS n")  # warm the page cache

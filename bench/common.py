@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -37,3 +40,16 @@ def write_section(heading: str, section: str, results: Path = RESULTS) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     results.write_text(text, encoding="utf-8")
+
+
+def load_dataset(graph: Any, data: Path, truth: dict[str, Any]) -> float:
+    """Empty the graph and load every export of a generated dataset (its truth.json); returns the seconds taken."""
+    from loaders import load_export
+
+    graph.migrate()
+    graph.reset()
+    started = time.perf_counter()
+    for export in truth["exports"]:
+        print(f"loading {export['source']} …", file=sys.stderr)
+        load_export(graph, data / export["dir"], export["source"], rejects=data / f"{export['source']}.rejects.csv")
+    return time.perf_counter() - started
