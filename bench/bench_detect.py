@@ -1,9 +1,11 @@
 """Benchmark of the detectors and of the case system's alert lookup.
 
-    .venv/bin/python bench/bench_detect.py --parties 100000        # generate (cached), load, measure
-    .venv/bin/python bench/bench_detect.py --data DIR --skip-load  # the graph already holds DIR's exports
+    .venv/bin/python bench/bench_detect.py --parties 100000     # generate (cached), load, measure
+    .venv/bin/python bench/bench_detect.py --data DIR --loaded  # the graph already holds DIR's exports
 
-EMPTIES the database the settings point at unless --skip-load (run it against a bench/test server).
+EMPTIES the database the settings point at unless --loaded (run it against a bench/test server).
+With --loaded (bench_load.py --data DIR ran before) the graph is checked to hold exactly DIR's
+exports, each completely loaded (the Export nodes against truth.json); otherwise it refuses.
 
 1. a generated dataset (``loaders.synthetic.generate``, cached under bench/data/) is loaded with
    ``loaders.load_export``, one export after the other;
@@ -15,7 +17,8 @@ EMPTIES the database the settings point at unless --skip-load (run it against a 
 4. the alerts are stored, then ``alerts_of_case`` is called --calls times on cases drawn from those
    with alerts and from all cases: p50 and p95;
 5. precision and recall against truth.json are reported beside the times, as a sanity check;
-6. the figures, with the machine, go into bench/RESULTS.md ("## Detectors").
+6. peak RSS of this process and of the Neo4j JVM (VmHWM, reset at the start) during the step;
+7. the figures, with the machine, go into RESULTS.md ("## Detectors") and results/<size>/detect.json.
 
 Targets (at 1M parties): all ten together < 60 s, none > 15 s; alerts of one case < 20 ms p95.
 """
@@ -26,7 +29,9 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -35,7 +40,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import load_dataset, machine, write_section  # noqa: E402
+from common import (  # noqa: E402
+    check_loaded,
+    cypher,
+    dataset,
+    load_dataset,
+    machine,
+    neo4j_peak_mb,
+    neo4j_peak_reset,
+    neo4j_pid,
+    versions,
+    write_json,
+    write_section,
+)
 
 from graph_model.db import Graph  # noqa: E402
 from queries.alerts import alerts_of_case, run_detectors, store_runs  # noqa: E402
@@ -52,6 +69,8 @@ logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 def _dataset(args: argparse.Namespace) -> Path:
     if args.data:
         return Path(args.data)
+    if (args.seed, args.as_of, args.exports, args.messy) == (5, "2026-06-30", 3, False):
+        return dataset(args.parties)  # the pipeline's dataset of this size (bench/run_all.py)
     out = ROOT / "bench" / "data" / f"detect-{args.parties}-{args.seed}"
     if not (out / "truth.json").exists():
         from loaders.synthetic import generate
@@ -81,22 +100,28 @@ def main() -> None:
     parser.add_argument("--exports", type=int, default=3)
     parser.add_argument("--messy", action="store_true", help="generate with --messy")
     parser.add_argument("--data", help="a generated dataset directory (exports + truth.json)")
-    parser.add_argument("--skip-load", action="store_true", help="the graph already holds the dataset")
+    parser.add_argument("--loaded", "--skip-load", dest="loaded", action="store_true",
+                        help="the graph already holds the dataset (checked against truth.json): do not reset or load")
     parser.add_argument("--calls", type=int, default=500, help="alerts_of_case calls to time")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per detector")
-    parser.add_argument("--no-results", action="store_true", help="do not touch bench/RESULTS.md")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
     args = parser.parse_args()
 
     data = _dataset(args)
     truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
     as_of = dt.date.fromisoformat(truth["as_of"])
     registry = Registry()
+    pid = neo4j_pid()
+    load_avg = os.getloadavg()[0]
     with Graph() as graph:
         load_seconds = None
-        if not args.skip_load:
+        if args.loaded:
+            check_loaded(graph, truth)
+        else:
             load_seconds = load_dataset(graph, data, truth)
-        counts = graph.read("MATCH (p:Party) WITH count(p) AS parties MATCH (c:Case) "
-                            "RETURN parties, count(c) AS cases")[0]
+        peak_reset = neo4j_peak_reset(pid)
+        info = versions(graph)
+        counts = graph.read(cypher("counts"))[0]
         graph.read("MATCH (c:Case) RETURN count(c.filed_on) AS n")  # warm the page cache
         scan, _ = _timed(graph.read, "MATCH (c:Case) RETURN count(c.filed_on) AS n", timeout=args.timeout)
 
@@ -128,6 +153,8 @@ def main() -> None:
             lookups.append(t)
             t, _ = _timed(graph.read, "MATCH (c:Case {case_no: $c}) RETURN c.case_no AS c", {"c": case_no})
             baseline.append(t)
+    neo4j_mb = neo4j_peak_mb(pid)
+    python_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     # sanity: precision / recall against truth.json (case-level by case number)
     wanted = {(a["detector"], a["case_no"] or a.get("id_number")) for a in truth["alerts"]}
@@ -145,6 +172,11 @@ def main() -> None:
         + (f"; loaded in {load_seconds:.0f} s" if load_seconds else "") + ".",
         f"Baseline (same run): one full scan of every case {scan * 1000:.0f} ms; one case looked up by key "
         f"p50 {b50 * 1000:.2f} ms, p95 {b95 * 1000:.2f} ms (driver session + managed transaction included).",
+        f"Database: {info['neo4j']}, driver {info['driver']}, heap {info['heap']}, page cache {info['pagecache']}; "
+        f"load average {load_avg:.1f} at the start. Peak RSS during the step: this Python process "
+        f"{python_mb:,.0f} MB, the Neo4j JVM "
+        + (f"{neo4j_mb:,.0f} MB" if neo4j_mb is not None else "n/a (remote server)")
+        + ("" if peak_reset or neo4j_mb is None else " (since the server started)") + ".",
         "",
         "| detector | time (warm) | first run (with planning) | × full case scan | alerts | precision | recall |",
         "|---|---|---|---|---|---|---|",
@@ -173,6 +205,19 @@ def main() -> None:
     print(section)
     if not args.no_results:
         write_section(SECTION, section)
+        slowest = max(rows, key=lambda r: r[2])
+        write_json("detect", truth["parties"], {
+            **info, "dataset": str(data), "party_nodes": counts["parties"], "cases": counts["cases"],
+            "load_seconds": load_seconds, "case_scan_seconds": scan,
+            "detectors": {name: {"warm_seconds": warm, "cold_seconds": cold, "alerts": n, "ok": ok,
+                                 "ratio_to_scan": warm / scan} for name, cold, warm, n, ok in rows},
+            "all_seconds": total, "slowest": slowest[0], "slowest_seconds": slowest[2],
+            "all_ok": all(r[4] for r in rows), "store_seconds": store_seconds,
+            "case_alerts_p50_s": p50, "case_alerts_p95_s": p95, "key_lookup_p50_s": b50, "key_lookup_p95_s": b95,
+            "python_peak_rss_mb": python_mb, "neo4j_peak_rss_mb": neo4j_mb,
+            "targets": {"all_under_60s": total < TARGET_ALL, "none_over_15s": slowest[2] <= TARGET_ONE,
+                        "case_alerts_p95_under_20ms": p95 < TARGET_CASE_P95},
+        })
 
 
 if __name__ == "__main__":

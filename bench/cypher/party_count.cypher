@@ -1,0 +1,3 @@
+// Party nodes in the graph.
+MATCH (p:Party)
+RETURN count(p) AS n
