@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from neo4j import ManagedTransaction
 
@@ -49,6 +49,9 @@ from queries.statements import statement
 
 Progress = Callable[[str, int, int], None]
 """progress(file name, rows done, rows in file): called as batches land."""
+
+Parts = list[tuple[str, list[dict[str, Any]]]]
+"""A chunk's cleaned rows: (statement name, its rows) in the order the statements run."""
 
 ROLE_TYPES = {role: f"{role.upper()}_IN" for role in export_format().enums["role"].values}
 KIND_LABELS = {"person": "Person", "company": "Company", "organization": "Organization"}
@@ -170,6 +173,22 @@ class _Rejects:
             self.fh.close()
 
 
+class Sink(Protocol):
+    """Where cleaned statement rows go: the database (:class:`_Writer`) or the bulk collector (loaders/bulk.py)."""
+
+    def submit(self, parts: Parts, file: str, rows: int) -> None: ...
+
+    def drain(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+SinkFactory = Callable[[dict[str, Any], "_Counters", Callable[[str, int], None]], Sink]
+"""sink(params {source, now}, counters to add to, advance(file, rows) once rows are stored)."""
+KnownCases = Callable[[list[str]], set[str]]
+"""Which of these case numbers are loaded cases (the graph, or what a bulk load collected so far)."""
+
+
 class _Writer:
     """Writes batches on one background thread, in order, a few batches behind the cleaning."""
 
@@ -238,9 +257,9 @@ def _shown(raw: Any) -> str:
 class _ExportLoader:
     """The state of one load: the export's party, case and asset keys and the running counts."""
 
-    def __init__(self, graph: Graph, directory: Path, source: str, rejects: _Rejects, summary: LoadSummary,
-                 keep_extra: bool, progress: Progress | None, batch_size: int) -> None:
-        self.graph = graph
+    def __init__(self, known_cases: KnownCases, directory: Path, source: str, rejects: _Rejects, summary: LoadSummary,
+                 keep_extra: bool, progress: Progress | None, batch_size: int, now: dt.datetime) -> None:
+        self.known_cases = known_cases
         self.dir = directory
         self.source = source
         self.rejects = rejects
@@ -248,7 +267,7 @@ class _ExportLoader:
         self.keep_extra = keep_extra
         self.batch_size = batch_size
         self.fmt: ExportFormat = export_format()
-        self.now = dt.datetime.now(dt.UTC)
+        self.now = now
         self.counters = _Counters()
         self.party_uid: dict[str, str] = {}  # party_id → uid
         self.party_line: dict[str, int] = {}  # party_id → line of the rejected parties row
@@ -276,14 +295,14 @@ class _ExportLoader:
         self.rejects.add(Reject(fs.file, line, column, _shown(value), FLAGGED + reason))
 
     # -- the whole load ---------------------------------------------------------
-    def run(self, tables: list[Table]) -> None:
+    def run(self, tables: list[Table], sink: SinkFactory) -> None:
         for table in tables:
             self._totals[table.label] = table.rows
             self._done[table.label] = 0
             if self._progress is not None:
                 self._progress(table.label, 0, table.rows)
         params = {"source": self.source, "now": self.now}
-        writer = _Writer(self.graph, params, self.counters, self._advance)
+        writer = sink(params, self.counters, self._advance)
         try:
             for table in tables:
                 fs = self.summary.files[table.spec.name]
@@ -406,14 +425,14 @@ class _ExportLoader:
         return None
 
     def _lookup_cases(self, rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
-        """Ask the graph once per chunk about case numbers the export does not hold."""
+        """Ask the graph (or the bulk collector) once per chunk about case numbers the export does not hold."""
         wanted = set()
         for _, values, _ in rows:
             no = values["case_no"].case_no
             if no not in self.cases and no not in self.graph_cases:
                 wanted.add(no)
         if wanted:
-            found = {r["case_no"] for r in self.graph.read(statement("load/known_cases"), {"case_nos": sorted(wanted)})}
+            found = self.known_cases(sorted(wanted))
             for no in wanted:
                 self.graph_cases[no] = no in found
 
@@ -779,10 +798,48 @@ def load_export(graph: Graph, path: str | Path, source: str | None = None, rejec
     """
     started = time.perf_counter()
     directory = Path(path)
+    name = source_name(directory, source)
+    tables, warnings = open_export(directory, encoding)
+    now = dt.datetime.now(dt.UTC)
+
+    def known_cases(case_nos: list[str]) -> set[str]:
+        return {r["case_no"] for r in graph.read(statement("load/known_cases"), {"case_nos": case_nos})}
+
+    def writer(params: dict[str, Any], counters: _Counters, advance: Callable[[str, int], None]) -> Sink:
+        return _Writer(graph, params, counters, advance)
+
+    def record_start() -> None:
+        graph.write(statement("load/export_start"), {"source": name, "now": now})
+
+    def record_finish(summary: LoadSummary) -> None:
+        graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary)})
+
+    return run_export(directory, name, tables, warnings, writer, known_cases, now, rejects=rejects,
+                      keep_extra=keep_extra, progress=progress,
+                      batch_size=batch_size or graph.settings.debtgraph_batch_size,
+                      started=started, before=record_start, after=record_finish)
+
+
+def source_name(directory: Path, source: str | None) -> str:
+    """The export's source name: ``source`` or the directory's name; ExportError when blank."""
     name = source or directory.resolve().name
     if not name.strip():
         raise ExportError("the export needs a source name (--source)")
-    tables, warnings = open_export(directory, encoding)
+    return name
+
+
+def run_export(directory: Path, name: str, tables: list[Table], warnings: list[str], sink: SinkFactory,
+               known_cases: KnownCases, now: dt.datetime, *, rejects: str | Path | None = None,
+               keep_extra: bool = False, progress: Progress | None = None, batch_size: int = 5000,
+               started: float | None = None, before: Callable[[], None] | None = None,
+               after: Callable[[LoadSummary], None] | None = None) -> LoadSummary:
+    """Clean and check every row of an opened export and hand the good rows to ``sink``.
+
+    The one cleaning path of both loaders: the transactional load (sink = the database
+    writer) and ``--bulk-initial`` (sink = the collector of loaders/bulk.py) produce the
+    same rejection report, per-file summary and flagged rows by construction.
+    """
+    started = time.perf_counter() if started is None else started
     summary = LoadSummary(source=name, path=str(directory), warnings=warnings,
                           rejects_file=str(rejects) if rejects is not None else None)
     for table in tables:
@@ -790,17 +847,22 @@ def load_export(graph: Graph, path: str | Path, source: str | None = None, rejec
                                                      unknown_columns=list(table.unknown))
     report = _Rejects(Path(rejects) if rejects is not None else None, summary)
     try:
-        loader = _ExportLoader(graph, directory, name, report, summary, keep_extra, progress,
-                               batch_size or graph.settings.debtgraph_batch_size)
-        graph.write(statement("load/export_start"), {"source": name, "now": loader.now})
-        loader.run(tables)
+        loader = _ExportLoader(known_cases, directory, name, report, summary, keep_extra, progress, batch_size, now)
+        if before is not None:
+            before()
+        loader.run(tables, sink)
         summary.completed = True
         summary.seconds = round(time.perf_counter() - started, 3)
-        graph.write(statement("load/export_finish"), {"source": name, "summary": json.dumps(_record(summary),
-                                                                                              ensure_ascii=False)})
+        if after is not None:
+            after(summary)
     finally:
         report.close()
     return summary
+
+
+def summary_json(summary: LoadSummary) -> str:
+    """The JSON kept on the Export node (export_finish)."""
+    return json.dumps(_record(summary), ensure_ascii=False)
 
 
 def _record(summary: LoadSummary) -> dict[str, Any]:
