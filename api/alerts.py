@@ -97,7 +97,7 @@ def detect_now(graph: Graph, settings: Settings, as_of: dt.date | None = None,
     day = as_of or dt.date.today()
     registry = configured_registry(settings)
     runs = run_detectors(graph, registry, as_of=day, names=list(detectors) if detectors else None,
-                         timeout=settings.debtgraph_query_timeout)
+                         timeout=settings.debtgraph_detector_timeout)
     result = store_runs(graph, runs, day)
     return {"as_of": day.isoformat(), "stored": result.stored, "resolved": result.resolved,
             "runs": [{"detector": r.name, "alerts": len(r.alerts), "seconds": round(r.seconds, 3), "error": r.error}

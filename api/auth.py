@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,22 +106,86 @@ def list_keys(graph: Graph) -> list[dict[str, Any]]:
 
 
 def revoke_key(graph: Graph, name: str) -> dict[str, Any]:
+    """Revoke a key; this process stops trusting it at once (others within their cache time)."""
     rows = graph.write(statement("internal/keys/revoke"), {"name": name})
+    KEY_CACHE.forget(name)
     if not rows:
         raise NotFound(f"no API key named {name!r}")
     return _key_row(rows[0])
 
 
-def authenticate(graph: Graph, key: str) -> Principal | None:
+class KeyCache:
+    """Key hash → principal for a few seconds, per process: saves the API one read per request.
+
+    Only valid, unrevoked keys are kept (an unknown key is looked up every time, so guessing cannot
+    fill the cache). :func:`revoke_key` clears the key here at once; a key revoked by another process
+    (`debtgraph keys revoke`, another API worker) is still accepted here until its entry expires —
+    at most DEBTGRAPH_KEY_CACHE_SECONDS.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str, str], tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+        self.generation = 0  # bumped by every revocation: a lookup that began before one is not kept
+
+    def get(self, scope: tuple[str, str], key_hash: str) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get((*scope, key_hash))
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                del self._entries[(*scope, key_hash)]
+                return None
+            return entry[1]
+
+    def put(self, scope: tuple[str, str], principal: Principal, seconds: float, generation: int) -> None:
+        """Keep a principal read from the graph, unless a revocation happened since the read began."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[(*scope, principal.key_hash)] = (time.monotonic() + seconds, principal)
+
+    def forget(self, name: str) -> None:
+        """Drop every entry of the key with this name (names are unique and stay taken)."""
+        with self._lock:
+            self.generation += 1
+            for k in [k for k, (_, p) in self._entries.items() if p.name == name]:
+                del self._entries[k]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+KEY_CACHE = KeyCache()
+
+
+def authenticate(graph: Graph, key: str, cache_seconds: float = 0.0) -> Principal | None:
     """The principal for a presented key, or None when unknown or revoked."""
     if not key or len(key) > 200:
         return None
-    return principal_for_hash(graph, hash_key(key))
+    return principal_for_hash(graph, hash_key(key), cache_seconds)
 
 
-def principal_for_hash(graph: Graph, key_hash: str) -> Principal | None:
-    """Look a key up by its hash (session cookies carry the hash, re-checked on every request)."""
+def principal_for_hash(graph: Graph, key_hash: str, cache_seconds: float = 0.0) -> Principal | None:
+    """Look a key up by its hash (session cookies carry the hash, re-checked on every request).
+
+    With ``cache_seconds`` > 0 a key found valid is trusted that long in this process (:class:`KeyCache`).
+    """
+    scope = (graph.settings.uri, graph.database)
+    generation = KEY_CACHE.generation
+    if cache_seconds > 0:
+        cached = KEY_CACHE.get(scope, key_hash)
+        if cached is not None:
+            return cached
     rows = graph.read(statement("internal/keys/find"), {"key_hash": key_hash})
     if not rows or rows[0]["revoked"]:
         return None
-    return Principal(name=rows[0]["name"], role=rows[0]["role"], key_hash=key_hash)
+    principal = Principal(name=rows[0]["name"], role=rows[0]["role"], key_hash=key_hash)
+    if cache_seconds > 0:
+        KEY_CACHE.put(scope, principal, cache_seconds, generation)
+    return principal

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
 
     # Query limits.
     debtgraph_query_timeout: float = Field(30.0, description="seconds before a read query is cancelled")
+    debtgraph_detector_timeout: float = Field(
+        600.0, description="seconds one detector may run (`debtgraph detect`, POST /api/v1/detect): a batch job")
     debtgraph_batch_size: int = Field(5000, description="rows per write transaction in the loaders")
     debtgraph_detector_config: Path | None = Field(
         None, description="YAML file overriding detector parameter defaults (thresholds, holidays) per detector")
@@ -40,6 +42,12 @@ class Settings(BaseSettings):
     debtgraph_session_secret: str = Field("", description="signs web session cookies; empty = random per process")
     debtgraph_max_upload_mb: int = Field(200, description="largest export upload the API accepts, in MB")
     debtgraph_console_row_limit: int = Field(1000, description="rows the Cypher console returns at most")
+    debtgraph_key_cache_seconds: float = Field(
+        5.0, ge=0, description="how long an API process trusts a key it has checked (0 = check every request); "
+                               "a key revoked through another process keeps working in this one at most this long")
+    debtgraph_audit_commit_ms: float = Field(
+        2.0, ge=0, description="group commit of audit events: the writer gathers events this long before committing")
+    debtgraph_audit_batch: int = Field(256, ge=1, description="group commit: at most this many events per transaction")
 
     @property
     def local(self) -> bool:

@@ -114,7 +114,7 @@ def detect(
     detector: Annotated[list[str] | None, typer.Option("--detector", "-d", help="run only this detector (repeatable)")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table (Chinese, for people), jsonl or csv")] = Format.table,
     no_store: Annotated[bool, typer.Option("--no-store", help="only print the alerts; do not update the alert store")] = False,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per detector [default: 600]")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per detector [default: DEBTGRAPH_DETECTOR_TIMEOUT, 600]")] = None,
 ) -> None:
     """Run the detectors and print their alerts; by default also store them (new, updated, resolved)."""
     day = _date(as_of, "--as-of") or dt.date.today()

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
 from neo4j import GraphDatabase
 
+from api.audit import AuditWriter
 from api.http import errors
 from api.http.routes import ROUTERS
 from graph_model.db import Graph
@@ -50,9 +51,13 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None,
     owns_graph = graph is None
     the_graph = graph or api_graph(settings)
 
+    writer = AuditWriter(the_graph, window=settings.debtgraph_audit_commit_ms / 1000.0,
+                         max_batch=settings.debtgraph_audit_batch)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        writer.close()  # commits what is pending before the driver goes
         if owns_graph:
             the_graph.close()
 
@@ -80,6 +85,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None,
                   )])
     app.state.settings = settings
     app.state.graph = the_graph
+    app.state.audit_writer = writer
     app.state.registry = registry or Registry(user_dir=settings.data_dir / "queries")
     secret = settings.debtgraph_session_secret or secrets.token_urlsafe(32)
     app.state.session_serializer = URLSafeTimedSerializer(secret, salt="debtgraph-session")

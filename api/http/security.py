@@ -3,8 +3,9 @@
 Routes declare what they need with ``principal: Principal = require("parties:read")``;
 the permission table itself is :data:`api.auth.PERMISSIONS`. Web pages log in once
 with a key (POST /api/v1/session) and then send a signed cookie that carries the
-key's hash — re-checked against the graph on every request, so revoking a key ends
-its sessions too.
+key's hash — re-checked against the graph like a key, so revoking a key ends its
+sessions too. A key found valid is trusted for DEBTGRAPH_KEY_CACHE_SECONDS in this
+process (api.auth.KeyCache); revoking it through this process clears it at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from api import audit as audit_log
 from api.auth import PERMISSIONS, Principal, authenticate, principal_for_hash
 
 SESSION_COOKIE = "debtgraph_session"
@@ -44,7 +44,11 @@ def _from_cookie(request: Request, cookie: str) -> Principal | None:
     key_hash = data.get("h") if isinstance(data, dict) else None
     if not isinstance(key_hash, str):
         return None
-    return principal_for_hash(request.app.state.graph, key_hash)
+    return principal_for_hash(request.app.state.graph, key_hash, _cache_seconds(request))
+
+
+def _cache_seconds(request: Request) -> float:
+    return request.app.state.settings.debtgraph_key_cache_seconds
 
 
 def current_principal(
@@ -60,7 +64,7 @@ def current_principal(
     principal: Principal | None = None
     presented = api_key or (bearer.credentials if bearer else None)
     if presented:
-        principal = authenticate(graph, presented)
+        principal = authenticate(graph, presented, _cache_seconds(request))
         if principal is None:
             raise HTTPException(401, "the API key is unknown or revoked", headers=_UNAUTHORIZED_HEADERS)
     else:
@@ -100,6 +104,10 @@ def client_address(request: Request) -> str | None:
 
 def audit(request: Request, principal: Principal, action: str, target: str | None = None,
           params: dict[str, Any] | None = None) -> None:
-    """Record an audit event for this request (who, what, target, parameters, from where)."""
-    audit_log.record(request.app.state.graph, actor=principal.actor, role=principal.role, action=action,
-                     target=target, params=params, client=client_address(request))
+    """Record an audit event for this request (who, what, target, parameters, from where).
+
+    Returns once the event is committed (group commit with concurrent requests, see
+    :class:`api.audit.AuditWriter`); raises when it could not be, so no data leaves unaudited.
+    """
+    request.app.state.audit_writer.record(actor=principal.actor, role=principal.role, action=action,
+                                          target=target, params=params, client=client_address(request))

@@ -14,10 +14,6 @@ from queries.registry import QueryError, Registry, SavedQuery
 OUTPUT_FIELDS = ("detector", "case_no", "party_id", "id_number", "related", "score", "message", "basis")
 """The alert as the specification defines it (jsonl output, API)."""
 
-DETECTOR_TIMEOUT = 600.0
-"""Seconds one detector may run when the caller names no timeout: detection is a batch job, not an
-interactive read (DEBTGRAPH_QUERY_TIMEOUT)."""
-
 DETECTOR_COLUMNS = ("case_no", "court_code", "party_uid", "party_id", "id_number", "related", "evidence", "score",
                     "message")
 """What every detector statement returns, one row per finding."""
@@ -119,9 +115,10 @@ def run_detectors(graph: Graph, registry: Registry, as_of: dt.date | None = None
                   progress: Callable[[DetectorRun], None] | None = None) -> list[DetectorRun]:
     """Run the named detectors (all by default) on the graph as it stood on as_of; one failure stops only itself.
 
-    ``timeout`` is per detector, DETECTOR_TIMEOUT seconds when not given.
+    ``timeout`` is per detector, DEBTGRAPH_DETECTOR_TIMEOUT seconds when not given (detection is a batch
+    job, not an interactive read bound by DEBTGRAPH_QUERY_TIMEOUT).
     """
-    timeout = DETECTOR_TIMEOUT if timeout is None else timeout
+    timeout = graph.settings.debtgraph_detector_timeout if timeout is None else timeout
     detectors = {q.name: q for q in registry.detectors()}
     chosen = list(names) if names else sorted(detectors)
     unknown = [n for n in chosen if n not in detectors]
