@@ -14,6 +14,16 @@ two largest sizes it ran (per phase: reading, writing and entity ids linearly,
 scoring with the growth exponent the two sizes show).
 
     .venv/bin/python bench/bench_identity.py --parties 20000 100000 --yes-empty-the-database
+
+With ``--loaded --data DIR`` (what bench/run_all.py runs, after the other steps since linking
+writes SAME_AS): first ``debtgraph link --json`` over the graph bench_load.py left (checked to hold
+DIR's dataset) in a subprocess — its time, peak RSS, the SAME_AS links by status and the Neo4j
+JVM's peak RSS — then, only if --parties names sizes, precision/recall on the planted datasets as
+above (which empties the database). Written to RESULTS.md ("## Identity linking on the loaded
+dataset") and results/<size>/identity.json.
+
+    .venv/bin/python bench/bench_identity.py --loaded --data bench/data/detect-100000-5 \
+        --parties 20000 --yes-empty-the-database
 """
 
 from __future__ import annotations
@@ -32,10 +42,26 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import logging  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
 
 import psutil  # noqa: E402
+from common import (  # noqa: E402
+    check_loaded,
+    cypher,
+    machine,
+    neo4j_peak_mb,
+    neo4j_peak_reset,
+    neo4j_pid,
+    read_truth,
+    versions,
+    wait_peak,
+    write_json,
+    write_section,
+)
 
 from graph_model.db import Graph  # noqa: E402
 from loaders import load_export  # noqa: E402
@@ -43,6 +69,8 @@ from loaders.synthetic.identity import generate_identity  # noqa: E402
 
 TARGET_PARTIES = 1_000_000
 TARGET_SECONDS = 600
+
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
 def _link_child(queue: Any) -> None:
@@ -139,14 +167,98 @@ def extrapolate(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "under_target": total < TARGET_SECONDS}
 
 
+def run_loaded(data: Path) -> dict[str, Any]:
+    """`debtgraph link --json` over the graph the load step left: time, peak RSS, SAME_AS by status, Neo4j's peak."""
+    truth = read_truth(data)
+    pid = neo4j_pid()
+    with Graph() as graph:
+        check_loaded(graph, truth)
+        info = versions(graph)
+        nodes = graph.read(cypher("party_count"))[0]["n"]
+        before = {r["status"]: r["n"] for r in graph.read(cypher("same_as"))}
+    reset = neo4j_peak_reset(pid)
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "link", "--json"],
+                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        code, peak = wait_peak(proc)
+        wall = time.perf_counter() - started
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"debtgraph link failed ({code}): {err.read()[-2000:]}")
+    # DuckDB (under splink) draws progress bars on stdout when it is not a terminal: the summary is
+    # the JSON object that starts on the first line holding only "{"
+    lines = out.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip() == "{"), None)
+    if first is None:
+        raise SystemExit(f"debtgraph link --json printed no JSON summary: {out[-2000:]}")
+    summary = json.loads("\n".join(lines[first:]))
+    neo4j_mb = neo4j_peak_mb(pid)
+    with Graph() as graph:
+        after = {r["status"]: r["n"] for r in graph.read(cypher("same_as"))}
+    return {**info, "dataset": str(data), "parties": truth["parties"], "party_nodes": nodes, "wall_seconds": wall,
+            "seconds": summary["seconds"], "timings": summary["timings"], "peak_rss_mb": peak / 2**20,
+            "neo4j_peak_rss_mb": neo4j_mb, "neo4j_peak_reset": reset, "same_as_before": before,
+            "same_as": after, "candidates": summary["candidates"], "auto": summary["auto"],
+            "pending": summary["pending"], "load_average": os.getloadavg()[0]}
+
+
+def loaded_section(res: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    t = res["timings"]
+    per_m = res["wall_seconds"] * TARGET_PARTIES / res["party_nodes"]
+    neo = res["neo4j_peak_rss_mb"]
+    lines = [
+        "## Identity linking on the loaded dataset", "",
+        f"`bench/bench_identity.py --loaded`, run {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC on {machine()}, "
+        f"load average {res['load_average']:.1f} at the end. {res['neo4j']}, driver {res['driver']}, heap "
+        f"{res['heap']}, page cache {res['pagecache']}. `debtgraph link --json` in its own process over "
+        f"`{res['dataset']}` ({res['party_nodes']:,} Party nodes) as the earlier steps left it.", "",
+        "| measure | value | target |", "|---|---|---|",
+        f"| link, wall time of the process | {res['wall_seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in t.items())}) "
+        f"| 1M parties < {TARGET_SECONDS // 60} min |",
+        f"| per 1M Party nodes, linear (splink's fixed cost of 10–15 s dominates small sizes) | {per_m:,.0f} s | "
+        + ("measured at 1M parties only" if res["parties"] < TARGET_PARTIES else
+           "met" if res["wall_seconds"] < TARGET_SECONDS else "**not met**") + " |",
+        f"| peak RSS of the link process | {res['peak_rss_mb']:,.0f} MB | |",
+        "| peak RSS of the Neo4j JVM during the link | "
+        + (f"{neo:,.0f} MB" if neo is not None else "n/a (remote server)") + " | |",
+        f"| candidates / auto / pending | {res['candidates']:,} / {res['auto']:,} / {res['pending']:,} | |",
+        f"| SAME_AS links by status after the run | {', '.join(f'{k} {v:,}' for k, v in res['same_as'].items()) or 'none'} | |",
+    ]
+    if rows:
+        lines += ["", "Quality on the planted identity datasets (precision/recall need the planted truth, which the "
+                  "loaded dataset does not have), same run:", "",
+                  "| party nodes | scan uids (baseline) s | link s | ratio | peak RSS MB | precision | recall |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['party_nodes']:,} | {r['scan_s']} | {r['link_s']} | {r['ratio_to_scan']} | {r['peak_rss_mb']} | "
+                  f"{r['precision']:.4f} | {r['recall']:.4f} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parties", type=int, nargs="+", default=[20_000, 100_000])
+    parser.add_argument("--parties", type=int, nargs="*", default=None,
+                        help="sizes of planted identity datasets (default 20000 100000; none with --loaded)")
     parser.add_argument("--common-rate", type=float, default=0.004,
                         help="share of persons given one of 8 very common names (张伟 alone is ~0.02%% in China)")
-    parser.add_argument("--yes-empty-the-database", action="store_true", required=True)
+    parser.add_argument("--yes-empty-the-database", action="store_true",
+                        help="confirm the planted sizes may empty the database")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--loaded", action="store_true", help="first link the graph bench_load.py left (needs --data)")
+    parser.add_argument("--data", type=Path, help="the dataset directory the graph holds (with --loaded)")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
     args = parser.parse_args()
+    if args.parties is None:
+        args.parties = [] if args.loaded else [20_000, 100_000]
+    if args.parties and not args.yes_empty_the_database:
+        raise SystemExit("the planted sizes empty the database; add --yes-empty-the-database")
+    if args.loaded and not args.data:
+        raise SystemExit("--loaded needs --data DIR (the dataset the graph holds)")
+    loaded = run_loaded(args.data) if args.loaded else None
+    if loaded:
+        print(json.dumps(loaded, ensure_ascii=False), flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-identity-") as tmp:
         for n in args.parties:
@@ -167,6 +279,17 @@ def main() -> None:
               f"{r['candidates']:,} | {r['auto']:,} | {r['pending']:,} | {r['precision']:.4f} | {r['recall']:.4f} |")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if loaded:
+        section = loaded_section(loaded, rows)
+        print(section)
+        if not args.no_results:
+            write_section("## Identity linking on the loaded dataset", section)
+            per_m = loaded["wall_seconds"] * TARGET_PARTIES / loaded["party_nodes"]
+            write_json("identity", loaded["parties"], {
+                **loaded, "planted": result,
+                "seconds_per_1m_linear": per_m,
+                "targets": {"link_1m_under_10min": (loaded["wall_seconds"] < TARGET_SECONDS
+                                                    if loaded["parties"] >= TARGET_PARTIES else None)}})
 
 
 if __name__ == "__main__":

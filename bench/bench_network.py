@@ -12,14 +12,24 @@ it with the project's loader, then times the controller of one company with a de
 holding structure (target < 1 s) against a Cypher-only variable-length penetration
 as the baseline, and the debtor groups end to end (pull + networkx graph + communities).
 
+Part 3 (``--loaded --data DIR``, what bench/run_all.py runs): on the graph bench_load.py left
+(checked to hold DIR's dataset; nothing is emptied): the controller of a typical company (the
+median number of direct shareholders) and of the company with most direct shareholders, each
+against the Cypher-only baseline, and debtor groups over every party with open debt with
+networkx Louvain and igraph Leiden side by side, each in its own process (time, peak RSS), plus
+the Neo4j JVM's peak RSS (VmHWM). Written to RESULTS.md ("## Network on the loaded dataset") and
+results/<size>/network.json, with part 1's table when it ran.
+
     .venv/bin/python bench/bench_network.py --nodes 100000
     .venv/bin/python bench/bench_network.py --skip-communities --neo4j --parties 50000 --yes-empty-the-database
+    .venv/bin/python bench/bench_network.py --nodes 100000 --loaded --data bench/data/detect-100000-5
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import multiprocessing as mp
 import os
 import random
@@ -33,10 +43,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import psutil  # noqa: E402
 
 from queries.network.community import detect_communities, igraph_available  # noqa: E402
+
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
 def rss_mb() -> float:
@@ -206,12 +219,131 @@ def _groups_child(method: str, queue: Any) -> None:
                "groups": len(res.groups)})
 
 
+def time_controller(graph: Any, label: str, uid: str, repeats: int, out: dict[str, Any]) -> None:
+    """Median time of the controller of ``uid`` (ours, networkx) and of the Cypher-only penetration, into ``out``."""
+    from queries.network import ultimate_controller
+    from queries.statements import statement
+
+    def ours() -> Any:
+        return ultimate_controller(graph, uid, use_cache=False)
+
+    def cypher_only() -> Any:
+        return graph.read(statement("network/penetration_cypher_only"), {"uid": uid, "limit": 100_000}, timeout=600)
+
+    out[f"controller_{label}_uid"] = uid
+    for name, fn in (("networkx", ours), ("cypher_only", cypher_only)):
+        fn()  # warm the page cache and the query plan
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            res = fn()
+            times.append(time.perf_counter() - t)
+        out[f"controller_{label}_{name}_seconds"] = statistics.median(times)
+        if name == "networkx":
+            out[f"controller_{label}_holders"] = len(res.holders) + len(res.intermediates)
+            out[f"controller_{label}_rule"] = res.rule
+        else:
+            out[f"controller_{label}_cypher_only_holders"] = len(res)
+        print(f"  controller of the {label} company ({name}): median {statistics.median(times) * 1000:.0f} ms "
+              f"of {repeats}", flush=True)
+    out[f"controller_{label}_ratio"] = (out[f"controller_{label}_networkx_seconds"]
+                                        / out[f"controller_{label}_cypher_only_seconds"])
+
+
+def time_groups(out: dict[str, Any]) -> None:
+    """Debtor groups with networkx Louvain and igraph Leiden, each in a forked process, into ``out``."""
+    for method in ("networkx-louvain", "igraph-leiden") if igraph_available() else ("networkx-louvain",):
+        ctx = mp.get_context("fork")
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_groups_child, args=(method, queue))
+        proc.start()
+        res = queue.get()
+        proc.join()
+        for key, value in res.items():
+            out[f"groups_{method}_{key}"] = value
+        print(f"  debtor groups ({method}): {res['seconds']:.1f} s, peak RSS {res['peak_rss_mb']:.0f} MB "
+              f"(+{res['peak_rss_mb'] - res['rss_before_mb']:.0f} MB), {res['debtors']} debtors, "
+              f"{res['groups']} groups", flush=True)
+
+
+def bench_loaded(data: Path, repeats: int = 5) -> dict[str, Any]:
+    """Part 3: controller and debtor groups on the graph the load step left (checked to hold ``data``)."""
+    from common import check_loaded, cypher, neo4j_peak_mb, neo4j_peak_reset, neo4j_pid, read_truth, versions
+
+    from graph_model.db import Graph
+
+    truth = read_truth(data)
+    pid = neo4j_pid()
+    out: dict[str, Any] = {"dataset": str(data), "parties": truth["parties"]}
+    with Graph() as graph:
+        check_loaded(graph, truth)
+        out.update(versions(graph))
+        out["neo4j_peak_reset"] = neo4j_peak_reset(pid)
+        started = time.perf_counter()
+        companies = graph.read(cypher("company_holders"), timeout=600)
+        out["pick_seconds"] = time.perf_counter() - started
+        if not companies:
+            raise SystemExit(f"no company with shareholders in the graph of {data}")
+        out["companies_with_holders"] = len(companies)
+        picks = (("most_holders", companies[0]), ("typical", companies[len(companies) // 2]))
+        for label, row in picks:
+            out[f"controller_{label}_direct_holders"] = row["holders"]
+            time_controller(graph, label, row["uid"], repeats, out)
+    time_groups(out)
+    out["neo4j_peak_rss_mb"] = neo4j_peak_mb(pid)
+    out["python_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def loaded_section(res: dict[str, Any], communities: list[dict[str, Any]] | None, nodes: int) -> str:
+    """RESULTS.md section of part 3 (and part 1 when it ran in the same invocation)."""
+    import datetime as dt
+
+    from common import machine
+
+    def ctl(label: str, what: str) -> str:
+        return (f"| controller of {what} ({res[f'controller_{label}_direct_holders']} direct shareholders, "
+                f"{res[f'controller_{label}_holders']} holders above it) | "
+                f"{res[f'controller_{label}_networkx_seconds']:.3f} s | "
+                f"{res[f'controller_{label}_cypher_only_seconds']:.3f} s | {res[f'controller_{label}_ratio']:.2f} | "
+                f"< 1 s: {'met' if res[f'controller_{label}_networkx_seconds'] < 1 else '**not met**'} |")
+
+    lines = [
+        "## Network on the loaded dataset", "",
+        f"`bench/bench_network.py --loaded`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}, load "
+        f"average {os.getloadavg()[0]:.1f} at the end. {res['neo4j']}, driver {res['driver']}, heap {res['heap']}, "
+        f"page cache {res['pagecache']}. Graph: `{res['dataset']}` as bench_load.py left it "
+        f"({res['companies_with_holders']:,} companies with shareholders). Controller: median of the runs after one "
+        "warm-up, `use_cache=False`; baseline `queries/network/penetration_cypher_only.cypher`.", "",
+        "| measurement | ours (networkx) | baseline: Cypher alone | ratio | target |", "|---|---|---|---|---|",
+        ctl("typical", "a typical company (median)"), ctl("most_holders", "the company with most shareholders"), "",
+        "| debtor groups, all parties with open debt | seconds | ratio to networkx Louvain | peak RSS MB (growth) "
+        "| debtors | groups |", "|---|---|---|---|---|---|",
+    ]
+    base = res.get("groups_networkx-louvain_seconds")
+    for method in ("networkx-louvain", "igraph-leiden"):
+        if f"groups_{method}_seconds" not in res:
+            continue
+        g = {k: res[f"groups_{method}_{k}"] for k in ("seconds", "peak_rss_mb", "rss_before_mb", "debtors", "groups")}
+        lines.append(f"| {method} | {g['seconds']:.2f} | {g['seconds'] / base:.2f} | {g['peak_rss_mb']:.0f} "
+                     f"(+{g['peak_rss_mb'] - g['rss_before_mb']:.0f}) | {g['debtors']:,} | {g['groups']:,} |")
+    neo = res.get("neo4j_peak_rss_mb")
+    lines += ["", "Peak RSS of the Neo4j JVM during these steps: "
+              + (f"{neo:,.0f} MB" if neo is not None else "n/a (remote server)") + "."]
+    if communities:
+        b = next((r for r in communities if r["method"] == "networkx-louvain"), communities[0])
+        lines += ["", f"Communities on the synthetic edge list ({nodes:,} nodes, same run):", "",
+                  "| method | seconds | ratio to networkx Louvain | peak RSS MB | communities | modularity |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {r['method']} | {r['seconds']:.2f} | {r['seconds'] / b['seconds']:.3f} | {r['peak_rss_mb']:.0f} | "
+                  f"{r['communities']} | {r['modularity']:.4f} |" for r in communities]
+    return "\n".join(lines) + "\n"
+
+
 def bench_neo4j(parties: int, repeats: int = 5, keep: bool = False) -> dict[str, Any]:
     from graph_model.db import Graph
     from loaders.load import load_export
-    from queries.network import ultimate_controller
     from queries.network.common import resolve_party
-    from queries.statements import statement
 
     out: dict[str, Any] = {}
     with Graph() as graph, tempfile.TemporaryDirectory() as tmp:
@@ -226,44 +358,8 @@ def bench_neo4j(parties: int, repeats: int = 5, keep: bool = False) -> dict[str,
         print(f"loaded {made} in {out['load_seconds']:.1f} s ({summary.rejected} rejected)", flush=True)
         companies = parties - parties // 3
         for label, ref in (("typical", f"bench:C{companies // 2}"), ("pyramid", "bench:TARGET")):
-            target = resolve_party(graph, ref)
-
-            def ours(uid: str = target.uid) -> Any:
-                return ultimate_controller(graph, uid, use_cache=False)
-
-            def cypher_only(uid: str = target.uid) -> Any:
-                return graph.read(statement("network/penetration_cypher_only"), {"uid": uid, "limit": 100_000},
-                                  timeout=600)
-
-            for name, fn in (("networkx", ours), ("cypher_only", cypher_only)):
-                fn()  # warm the page cache and the query plan
-                times = []
-                for _ in range(repeats):
-                    t = time.perf_counter()
-                    res = fn()
-                    times.append(time.perf_counter() - t)
-                out[f"controller_{label}_{name}_seconds"] = statistics.median(times)
-                if name == "networkx":
-                    out[f"controller_{label}_holders"] = len(res.holders) + len(res.intermediates)
-                    out[f"controller_{label}_rule"] = res.rule
-                else:
-                    out[f"controller_{label}_cypher_only_holders"] = len(res)
-                print(f"  controller of the {label} company ({name}): median {statistics.median(times) * 1000:.0f} ms "
-                      f"of {repeats}", flush=True)
-            out[f"controller_{label}_ratio"] = (out[f"controller_{label}_networkx_seconds"]
-                                                / out[f"controller_{label}_cypher_only_seconds"])
-        for method in ("networkx-louvain", "igraph-leiden") if igraph_available() else ("networkx-louvain",):
-            ctx = mp.get_context("fork")
-            queue = ctx.Queue()
-            proc = ctx.Process(target=_groups_child, args=(method, queue))
-            proc.start()
-            res = queue.get()
-            proc.join()
-            for key, value in res.items():
-                out[f"groups_{method}_{key}"] = value
-            print(f"  debtor groups ({method}): {res['seconds']:.1f} s, peak RSS {res['peak_rss_mb']:.0f} MB "
-                  f"(+{res['peak_rss_mb'] - res['rss_before_mb']:.0f} MB), {res['debtors']} debtors, "
-                  f"{res['groups']} groups", flush=True)
+            time_controller(graph, label, resolve_party(graph, ref).uid, repeats, out)
+        time_groups(out)
         if not keep:
             graph.reset()
     return out
@@ -278,7 +374,15 @@ def main() -> None:
     ap.add_argument("--parties", type=int, default=50_000)
     ap.add_argument("--yes-empty-the-database", action="store_true", help="confirm part 2 may empty the database")
     ap.add_argument("--keep", action="store_true", help="leave the benchmark graph in the database")
+    ap.add_argument("--loaded", action="store_true",
+                    help="part 3 on the graph bench_load.py left (needs --data; checked, never emptied)")
+    ap.add_argument("--data", type=Path, help="the dataset directory the graph holds (with --loaded)")
+    ap.add_argument("--repeats", type=int, default=5, help="controller runs per company after the warm-up")
+    ap.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
     args = ap.parse_args()
+    if args.loaded and not args.data:
+        raise SystemExit("--loaded needs --data DIR (the dataset the graph holds)")
+    results: list[dict[str, Any]] | None = None
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, igraph {igraph_available()}")
     if not args.skip_communities:
         results = bench_communities(args.nodes, args.methods.split(","))
@@ -288,6 +392,18 @@ def main() -> None:
         for r in results:
             print(f"| {r['method']} | {r['algorithm']} | {r['seconds']:.2f} | {r['seconds'] / base['seconds']:.3f} | "
                   f"{r['peak_rss_mb']:.0f} | {r['communities']} | {r['modularity']:.4f} |")
+    if args.loaded:
+        from common import write_json, write_section
+
+        loaded = bench_loaded(args.data, args.repeats)
+        section = loaded_section(loaded, results, args.nodes)
+        print(section)
+        if not args.no_results:
+            write_section("## Network on the loaded dataset", section)
+            write_json("network", loaded["parties"], {
+                **loaded, "targets": {"controller_under_1s": max(loaded["controller_typical_networkx_seconds"],
+                                                                 loaded["controller_most_holders_networkx_seconds"]) < 1.0},
+                "communities_synthetic": {"nodes": args.nodes, "results": results}})
     if args.neo4j:
         if not args.yes_empty_the_database:
             raise SystemExit("part 2 empties the database; add --yes-empty-the-database")
