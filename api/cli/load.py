@@ -1,4 +1,5 @@
-"""`debtgraph load DIR`: load a court export directory into the graph."""
+"""`debtgraph load DIR`: load a court export directory into the graph (`--bulk-initial DIR…`: a first load
+of several exports through Neo4j's offline importer, loaders/bulk.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from api.cli.app import app, err, fail
 from graph_model.db import Graph
 from loaders import ExportError, LoadSummary, load_export
+from loaders.bulk import BulkError, BulkRefused, BulkSummary, bulk_initial_load
 
 
 class _RowsPerSecond(TextColumn):
@@ -29,14 +31,25 @@ class _RowsPerSecond(TextColumn):
 
 @app.command()
 def load(
-    directory: Annotated[Path, typer.Argument(help="the export directory (parties, cases, case_parties, …)")],
+    directories: Annotated[list[Path], typer.Argument(help="the export directory (parties, cases, case_parties, …); "
+                                                            "several with --bulk-initial, loaded in this order")],
     source: Annotated[str | None, typer.Option("--source", help="name of the export; defaults to the directory name")] = None,
-    rejects: Annotated[Path | None, typer.Option("--rejects", help="rejection report CSV [default: <source>.rejects.csv]")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="rejection report CSV [default: <source>.rejects.csv]; "
+                                                 "with several exports a directory holding <source>.rejects.csv")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="encoding of the CSV files (default: detect UTF-8/GB18030)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON on stdout, no progress")] = False,
     keep_extra: Annotated[bool, typer.Option("--keep-extra", help="keep unknown columns as extra_<column> properties")] = False,
+    bulk_initial: Annotated[bool, typer.Option("--bulk-initial", help="first load into an EMPTY local database through "
+                                               "Neo4j's offline importer (restarts the server); same graph as loading "
+                                               "the exports one by one")] = False,
 ) -> None:
     """Load one court export; bad rows go to the rejection report, unreadable files stop it (exit 2)."""
+    if bulk_initial:
+        _bulk(directories, source, rejects, encoding, as_json, keep_extra)
+        return
+    if len(directories) != 1:
+        raise fail("give one export directory (several only with --bulk-initial, on an empty database)", 2)
+    directory = directories[0]
     name = source or directory.resolve().name
     report = rejects or Path(f"{name}.rejects.csv")
     with Graph() as graph:
@@ -66,7 +79,59 @@ def load(
         _print_summary(summary)
 
 
-def _print_summary(summary: LoadSummary) -> None:
+def _bulk(directories: list[Path], source: str | None, rejects: Path | None, encoding: str | None, as_json: bool,
+          keep_extra: bool) -> None:
+    """`load --bulk-initial DIR…`: refusals exit 2 before anything is done."""
+    if source is not None and len(directories) != 1:
+        raise fail("--source names one export; with several, each is named by its directory", 2)
+    names = [source] if source else [d.resolve().name for d in directories]
+    if rejects is None:
+        reports: list[Path | None] = [Path(f"{n}.rejects.csv") for n in names]
+    elif len(directories) == 1 and not rejects.is_dir():
+        reports = [rejects]
+    else:
+        reports = [rejects / f"{n}.rejects.csv" for n in names]
+    with Graph() as graph:
+        try:
+            if as_json:
+                summary = bulk_initial_load(graph, directories, names, reports, encoding, keep_extra)
+            else:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
+                              TimeElapsedColumn(), console=err, transient=False) as bar:
+                    tasks: dict[str, TaskID] = {}
+
+                    def progress(file: str, done: int, total: int) -> None:
+                        if file not in tasks:
+                            tasks[file] = bar.add_task(file, total=total)
+                        bar.update(tasks[file], completed=done)
+
+                    def phase(text: str) -> None:
+                        bar.console.print(f"[bold]{text}[/] …", highlight=False)
+
+                    summary = bulk_initial_load(graph, directories, names, reports, encoding, keep_extra, progress,
+                                                phase)
+        except BulkRefused as exc:
+            raise fail(f"{exc}", 2) from exc
+        except BulkError as exc:
+            raise fail(str(exc)) from exc
+        except (Neo4jError, DriverError) as exc:
+            raise fail(f"the database failed during the bulk load: {exc}") from exc
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
+    else:
+        _print_bulk(summary)
+
+
+def _print_bulk(summary: BulkSummary) -> None:
+    for export in summary.exports:
+        _print_summary(export, created=False)
+    phases = ", ".join(f"{name} {sec:.1f} s" for name, sec in summary.phases.items())
+    err.print(f"{summary.nodes:,} nodes and {summary.relationships:,} relationships imported in "
+              f"{summary.seconds:.1f} s ({summary.elements / max(summary.seconds, 1e-9):,.0f} elements/s; {phases})",
+              highlight=False)
+
+
+def _print_summary(summary: LoadSummary, created: bool = True) -> None:
     for warning in summary.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     table = Table(title=f"export {summary.source}", title_justify="left")
@@ -78,7 +143,8 @@ def _print_summary(summary: LoadSummary) -> None:
     table.add_row("total", "", f"{summary.rows:,}", f"{summary.loaded:,}", f"{summary.rejected:,}",
                   f"{summary.flagged:,}", style="bold")
     err.print(table)
-    err.print(f"{summary.nodes_created:,} nodes and {summary.relationships_created:,} relationships created "
-              f"in {summary.seconds:.1f} s", highlight=False)
+    if created:
+        err.print(f"{summary.nodes_created:,} nodes and {summary.relationships_created:,} relationships created "
+                  f"in {summary.seconds:.1f} s", highlight=False)
     if summary.rejected or summary.flagged:
         err.print(f"rejected and flagged rows: {summary.rejects_file}", highlight=False)
