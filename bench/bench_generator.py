@@ -4,7 +4,8 @@
 
 The generation runs in a child process (its own peak RSS); the baseline, measured
 in the same run, writes the same number of rows of fixed text with the csv
-module: the ratio says what the generator costs beyond the bare writing of CSV.
+module: the ratio says what the generator costs beyond the bare writing of CSV. The figures
+also go to results/<size>/generator.json (bench/common.py; --no-results to skip).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 
 CHILD = """
 import datetime as dt, json, resource, sys, time
@@ -54,6 +56,7 @@ def main() -> None:
     parser.add_argument("--exports", type=int, default=3)
     parser.add_argument("--messy", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: a temporary directory, removed)")
+    parser.add_argument("--no-results", action="store_true", help="do not write results/<size>/generator.json")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="debtgraph-gen-"))
     try:
@@ -68,6 +71,13 @@ def main() -> None:
     print(f"| {dt.date.today()} | {args.parties:,} | {args.exports} | {'yes' if args.messy else 'no'} | {result['rows']:,} | "
           f"{result['distinct_parties']:,} | {result['seconds']:.0f} s | {result['peak_mb']:.0f} MB | {base:.1f} s | "
           f"{result['seconds'] / base:.1f} | {result['alerts']:,} ({result['accidental']} accidental) | {size / 2**20:.0f} MB |")
+    if not args.no_results:
+        from common import write_json
+
+        write_json("generator", args.parties, {**result, "exports": args.exports, "messy": args.messy,
+                                               "baseline_seconds": base, "ratio": result["seconds"] / base,
+                                               "bytes": size, "target_under_10min": (result["seconds"] < 600
+                                                                             if args.parties >= 1_000_000 else None)})
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def main() -> None:
     ok = {"rate": rate >= TARGET_RATE, "ratio": ratio >= TARGET_RATIO, "rss": loader_rss < TARGET_RSS}
     mark = {True: "met", False: "**not met**"}
     party_nodes = counts["parties"]
-    shown = named.relative_to(ROOT) if named.resolve().is_relative_to(ROOT) else named
+    shown = named.resolve().relative_to(ROOT) if named.resolve().is_relative_to(ROOT) else named
     what = (f"`debtgraph generate --parties {truth['parties']:,} --seed {truth['seed']} --exports "
             f"{len(truth['exports'])}` (`{shown}`)" if truth else f"`{shown}`")
     neo4j_line = (f"{neo4j_mb:,.0f} MB" + ("" if peak_reset else " (peak since the server started)")

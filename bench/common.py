@@ -2,7 +2,8 @@
 
 Where results go: ``$DEBTGRAPH_BENCH_RESULTS`` (default: bench/) holds RESULTS.md and
 results/<size>/<bench>.json; ``bench/run_all.py --results-dir`` sets it so that a smoke run
-writes into a temporary directory instead of the committed files.
+writes into a temporary directory instead of the committed files. Datasets are cached under
+``$DEBTGRAPH_BENCH_DATA`` (default: bench/data/).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def dataset(parties: int, seed: int = DATASET_SEED) -> Path:
     A directory whose truth.json exists is reused as it is (never regenerated); a new one is
     generated into ``<dir>.tmp`` and renamed, so an interrupted generation never looks complete.
     """
-    out = BENCH / "data" / f"detect-{parties}-{seed}"
+    out = Path(os.environ.get("DEBTGRAPH_BENCH_DATA") or BENCH / "data") / f"detect-{parties}-{seed}"
     if (out / "truth.json").is_file():
         return out
     from loaders.synthetic import generate
