@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -473,6 +474,8 @@ class BulkSummary:
     relationships: int = 0
     phases: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # this Python process (cleaning, collecting, writing the files)
+    importer_peak_rss_mb: float = 0.0  # the neo4j-admin import JVM
 
     @property
     def elements(self) -> int:
@@ -480,7 +483,8 @@ class BulkSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {"exports": [s.to_dict() for s in self.exports], "nodes": self.nodes,
-                "relationships": self.relationships, "phases": self.phases, "seconds": self.seconds}
+                "relationships": self.relationships, "phases": self.phases, "seconds": self.seconds,
+                "peak_rss_mb": self.peak_rss_mb, "importer_peak_rss_mb": self.importer_peak_rss_mb}
 
 
 def check_preconditions(graph: Graph) -> None:
@@ -500,7 +504,7 @@ def check_preconditions(graph: Graph) -> None:
                           "or empty it first (`debtgraph db reset --yes`)")
 
 
-def _run_import(graph: Graph, files: list[str], workdir: Path) -> str:
+def _run_import(graph: Graph, files: list[str], workdir: Path, phases: dict[str, float]) -> str:
     """Stop the server, import into the configured database, start the server again (also on failure)."""
     settings = graph.settings
     lib = server.ensure_artifacts()
@@ -511,13 +515,19 @@ def _run_import(graph: Graph, files: list[str], workdir: Path) -> str:
            "--array-delimiter=U+001F", "--delimiter=,", "--quote=\"", "--multiline-fields=false",
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--report-file={report}", *files]
+    t = time.perf_counter()
     server.stop(settings)
+    phases["server_stop"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
     try:
         server.write_config(settings)
         env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=workdir)
     finally:
+        phases["import"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
         server.start(settings)
+        phases["server_start"] = round(time.perf_counter() - t, 3)
     if done.returncode != 0:
         tail = report.read_text(errors="replace")[-2000:] if report.exists() else ""
         raise BulkError(f"neo4j-admin database import failed (exit {done.returncode}); the database "
@@ -582,8 +592,8 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
         t = mark("write_files", t)
         if phase is not None:
             phase("stopping the server, importing, starting the server")
-        _run_import(graph, files, tmp)
-        t = mark("import_and_restart", t)
+        _run_import(graph, files, tmp, phases)
+        t = time.perf_counter()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if phase is not None:
@@ -595,7 +605,9 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
         graph.write(statement("load/export_start"), {"source": summary.source, "now": now})
         graph.write(statement("load/export_finish"), {"source": summary.source, "summary": summary_json(summary)})
     mark("exports_recorded", t)
-    return BulkSummary(summaries, nodes, rels, phases, round(time.perf_counter() - started, 3))
+    return BulkSummary(summaries, nodes, rels, phases, round(time.perf_counter() - started, 3),
+                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 def _prefixed(progress: Progress, source: str) -> Progress:

@@ -1,0 +1,168 @@
+"""Benchmark of the bulk first load (`debtgraph load --bulk-initial`) against the transactional loader.
+
+    .venv/bin/python bench/bench_bulk.py --data bench/data/detect-20000-5    # every export of a dataset
+    .venv/bin/python bench/bench_bulk.py --parties 20000 --seed 5              # the same, generated if missing
+
+EMPTIES the database the settings point at (a local bench/test server: the bulk path stops and
+restarts it) and LEAVES IT EMPTY at the end, so that another benchmark can load next.
+
+In the same run, on the same server, from an empty database each time:
+
+1. bulk: `debtgraph load --bulk-initial DIR… --json` in a subprocess, end to end — cleaning and
+   checking every row, reducing them to the final graph, writing the importer's CSV files,
+   stopping the server, `neo4j-admin database import full`, starting the server, creating the
+   constraints and indexes and waiting until they are ONLINE, recording the Export nodes; its
+   phases, the peak RSS of the Python process and of the importer JVM;
+2. transactional: `debtgraph load DIR --json` for each export in order, each in a subprocess
+   (its own timing and peak RSS), exactly as bench_load.py does;
+3. both graphs must have the same number of nodes and relationships (tests/test_loaders_bulk.py
+   checks that they are identical, property by property);
+4. elements/s of both (elements = nodes + relationships of the graph), their ratio, into
+   RESULTS.md ("## Bulk first load") and results/<size>/bulk.json.
+
+Target (issue #3): ≥ 60,000 elements/s for a first load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import dataset, machine, read_truth, versions, wait_peak, write_json, write_section  # noqa: E402
+
+from graph_model.db import Graph  # noqa: E402
+
+SECTION = "## Bulk first load"
+TARGET_RATE = 60_000
+
+
+def _cli(args: list[str]) -> tuple[Any, float, float]:
+    """`debtgraph <args> --json` in a subprocess: its JSON output, wall seconds and peak RSS in bytes (wait4)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", *args, "--json"],
+                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        code, peak = wait_peak(proc)
+        wall = time.perf_counter() - started
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"debtgraph {' '.join(args)} failed ({code}): {err.read()[-3000:]}")
+    return json.loads(out), wall, peak
+
+
+def _mb(b: float) -> str:
+    return f"{b / 1024**2:,.0f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="a generated dataset directory (exports + truth.json)")
+    parser.add_argument("--parties", type=int, default=20_000,
+                        help="without --data: the dataset bench/data/detect-<N>-<seed> (generated if missing)")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
+    args = parser.parse_args()
+    data = Path(args.data) if args.data else dataset(args.parties, args.seed)
+    truth = read_truth(data)
+    exports = [(data / e["dir"], e["source"]) for e in truth["exports"]]
+    for directory, source in exports:
+        if directory.resolve().name != source:
+            raise SystemExit(f"{directory}: --bulk-initial names exports by their directory, truth.json says {source}")
+
+    with Graph() as graph:
+        if not graph.settings.local:
+            raise SystemExit("bench_bulk needs debtgraph's local server (NEO4J_URI empty): the bulk path restarts it")
+        graph.migrate()
+        graph.reset()
+        info = versions(graph)
+    load_avg = [os.getloadavg()[0]]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print("bulk first load …", file=sys.stderr)
+        bulk, bulk_wall, bulk_peak = _cli(["load", "--bulk-initial", *(str(d) for d, _ in exports),
+                                           "--rejects", tmp])
+        load_avg.append(os.getloadavg()[0])
+        with Graph() as graph:
+            bulk_counts = graph.counts()
+            graph.reset()
+        tx_seconds = tx_wall = 0.0
+        tx_peak = 0.0
+        tx_elements = 0
+        for directory, source in exports:
+            print(f"transactional load of {source} …", file=sys.stderr)
+            summary, wall, peak = _cli(["load", str(directory), "--source", source,
+                                        "--rejects", str(Path(tmp) / f"tx-{source}.csv")])
+            tx_seconds += summary["seconds"]
+            tx_wall += wall
+            tx_peak = max(tx_peak, peak)
+            tx_elements += summary["nodes_created"] + summary["relationships_created"]
+        load_avg.append(os.getloadavg()[0])
+        with Graph() as graph:
+            tx_counts = graph.counts()
+            graph.reset()
+            left = graph.counts()
+    if bulk_counts != tx_counts:
+        raise SystemExit(f"the two loads built graphs of different sizes: bulk {bulk_counts}, transactional {tx_counts}")
+    if left["nodes"] or left["relationships"]:
+        raise SystemExit(f"the database is not empty at the end: {left}")
+
+    elements = bulk["nodes"] + bulk["relationships"]
+    bulk_rate = elements / bulk_wall
+    tx_rate = tx_elements / tx_seconds
+    tx_rate_wall = tx_elements / tx_wall
+    phases = bulk["phases"]
+    figures = {
+        "data": str(data), "exports": [s for _, s in exports], "elements": elements, "nodes": bulk["nodes"],
+        "relationships": bulk["relationships"], "bulk_seconds": round(bulk_wall, 2),
+        "bulk_elements_per_s": round(bulk_rate), "bulk_phases": phases,
+        "bulk_peak_rss_mb": round(bulk_peak / 1024**2), "bulk_python_peak_rss_mb": round(bulk["peak_rss_mb"]),
+        "importer_peak_rss_mb": round(bulk["importer_peak_rss_mb"]),
+        "transactional_seconds": round(tx_seconds, 2), "transactional_wall_seconds": round(tx_wall, 2),
+        "transactional_elements_per_s": round(tx_rate), "transactional_peak_rss_mb": round(tx_peak / 1024**2),
+        "ratio": round(bulk_rate / tx_rate, 2), "ratio_wall": round(bulk_rate / tx_rate_wall, 2),
+        "load_average": load_avg, **info,
+    }
+    print(json.dumps(figures, indent=1), file=sys.stderr)
+    if args.no_results:
+        return
+    parties = truth["parties"]
+    phase_text = ", ".join(f"{name.replace('_', ' ')} {sec:.1f} s" for name, sec in phases.items())
+    section = f"""{SECTION}
+
+`bench/bench_bulk.py --data {data.relative_to(ROOT) if data.is_relative_to(ROOT) else data}` —
+{parties:,} parties in {len(exports)} exports, one empty database each time, same run, same server
+({info['neo4j']}, heap {info['heap']}, page cache {info['pagecache']}); {machine()}; load average
+{', '.join(f'{x:.1f}' for x in load_avg)} (before, between, after). Elements = nodes + relationships of the
+graph ({bulk['nodes']:,} + {bulk['relationships']:,} = {elements:,}; the transactional load made the same numbers).
+
+| first load | seconds | elements/s | peak RSS (Python) |
+|---|---:|---:|---:|
+| `debtgraph load --bulk-initial` (end to end, wall) | {bulk_wall:,.1f} | **{bulk_rate:,.0f}** | {_mb(bulk_peak)} |
+| `debtgraph load`, one export after the other (load time) | {tx_seconds:,.1f} | {tx_rate:,.0f} | {_mb(tx_peak)} |
+| the same, wall time of the processes | {tx_wall:,.1f} | {tx_rate_wall:,.0f} | |
+
+Bulk / transactional: **{bulk_rate / tx_rate:.2f}×** ({bulk_rate / tx_rate_wall:.2f}× against the transactional
+wall time). Bulk phases: {phase_text}. The importer JVM peaked at {bulk['importer_peak_rss_mb']:,.0f} MB RSS,
+the bulk Python process at {bulk['peak_rss_mb']:,.0f} MB. Target {TARGET_RATE:,} elements/s:
+{"met" if bulk_rate >= TARGET_RATE else "not met"} on this machine at this size (fixed costs — server stop and
+start, index creation — weigh most on small loads).
+"""
+    write_section(SECTION, section)
+    write_json("bulk", parties, figures)
+
+
+if __name__ == "__main__":
+    main()
