@@ -58,8 +58,8 @@ SIZES = {"100k": 100_000, "1m": 1_000_000}
 GROWTH = "## Growth 100k → 1M"
 
 
-def step_args(step: str, parties: int, data: Path, api_loaded_flag: str) -> list[str] | None:
-    """Arguments of a step's script for this size (None: the step is skipped)."""
+def step_args(step: str, parties: int, data: Path, api_loaded_flag: str, network_nodes: int | None = None) -> list[str]:
+    """Arguments of a step's script for this size."""
     small = parties < 10_000  # a smoke run: fewer samples and requests, same code paths
     d = str(data)
     if step == "generator":
@@ -74,7 +74,7 @@ def step_args(step: str, parties: int, data: Path, api_loaded_flag: str) -> list
         extra = ["--requests", "100", "--serial-requests", "10", "--max-seconds", "20"] if small else []
         return ["--data", d, api_loaded_flag, "--port", str(_free_port()), *extra]
     if step == "network":
-        nodes = max(parties, 2_000) if small else parties
+        nodes = network_nodes or (max(parties, 2_000) if small else parties)
         return ["--nodes", str(nodes), "--loaded", "--data", d, "--repeats", "2" if small else "5"]
     if step == "identity":
         planted = 300 if small else 20_000
@@ -305,6 +305,9 @@ def main() -> None:
     parser.add_argument("--size", choices=list(SIZES), default="100k")
     parser.add_argument("--parties", type=int, help="any number of parties instead of --size (a smoke run)")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(STEPS)}")
+    parser.add_argument("--network-nodes", type=int,
+                        help="nodes of bench_network.py's synthetic edge list (default: the parties; networkx "
+                             "Louvain on it is the slowest part of the network step)")
     parser.add_argument("--results-dir", type=Path, default=BENCH,
                         help="where RESULTS.md and results/<size>/ go (default bench/)")
     parser.add_argument("--yes-empty-the-database", action="store_true", required=True,
@@ -335,8 +338,8 @@ def main() -> None:
             print("\n=== bulk: skipped (bench/bench_bulk.py does not exist yet)", flush=True)
             steps.append({"step": name, "skipped": "bench/bench_bulk.py does not exist"})
             continue
-        step_argv = step_args(name, parties, data.relative_to(ROOT) if data.is_relative_to(ROOT) else data, api_flag)
-        assert step_argv is not None
+        step_argv = step_args(name, parties, data.relative_to(ROOT) if data.is_relative_to(ROOT) else data, api_flag,
+                              args.network_nodes)
         result = run_step(name, step_argv, env)
         if name == "api" and api_flag != "--loaded":
             result["note"] = "bench_api.py has no --loaded yet: ran with --skip-load (no check of the graph)"

@@ -105,7 +105,7 @@ def test_growth_section_compares_the_two_sizes_per_party_and_against_the_targets
     section = run_all.growth_section(tmp_path)
     assert section is not None and section.startswith(run_all.GROWTH)
     rows = {line.split(" | ")[0].lstrip("| "): line for line in section.splitlines() if line.startswith("| ")}
-    assert rows["load: time (load_export)"].endswith("| 1.6 ms | 2.00 ms | 12.50 |")  # per party and 1m/100k
+    assert rows["load: time (load_export)"].endswith("| 1.60 ms | 2.00 ms | 12.50 |")  # per party and 1m/100k
     assert "| 4,000.0 MB |" in rows["load: store on disk"]
     assert rows["load ≥ 60,000 elements/s"].endswith("| **not met** | met |")
     assert rows["load ≥ 30× the one-row baseline"].endswith("| met | **not met** |")
