@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -234,8 +235,8 @@ class Collector:
         slot = self._slots("Case")["loaded"]
         return {no for no in case_nos if (c := cases.get(no)) is not None and c[slot] is True}
 
-    def sink(self, bit: int, counts: list[int]) -> Callable[[dict[str, Any], Any, Callable[[str, int], None]], Sink]:
-        """A loader sink for the export whose bit this is; counts[0], counts[1] get nodes and relationships created."""
+    def sink(self, bit: int) -> Callable[[dict[str, Any], Any, Callable[[str, int], None]], Sink]:
+        """A loader sink (loaders.load.SinkFactory) for the export whose bit this is."""
         collector = self
 
         class _Sink:
@@ -247,8 +248,6 @@ class Collector:
                 nodes, rels = collector.apply(parts, bit)
                 self.counters.nodes += nodes
                 self.counters.rels += rels
-                counts[0] += nodes
-                counts[1] += rels
                 self.advance(file, rows)
 
             def drain(self) -> None:
@@ -420,7 +419,7 @@ def _columns(element: str, layout: dict[str, int], extra: set[str]) -> tuple[lis
     for name, slot in layout.items():
         header.append(f"{name}:{_IMPORT_TYPES[props[name].type]}")
         getters.append((slot, _converter(props[name].type)))
-    header += ["sources:string[]", "first_loaded_at:datetime", *sorted(extra)]
+    header += ["sources:string[]", "first_loaded_at:datetime", *(f"{e}:string" for e in sorted(extra))]
     return header, getters
 
 
@@ -559,6 +558,11 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
             opened.append(open_export(directory, encoding))
         except ExportError as exc:
             raise BulkRefused(f"{exc} — nothing was loaded") from exc
+        for table in opened[-1][0] if keep_extra else ():
+            odd = [c for c in table.unknown if not re.fullmatch(r"[^:,\"\s]+", c)]
+            if odd:
+                raise BulkRefused(f"{table.path}: column {odd[0]!r} cannot be a property name in the importer's "
+                                  "header (':' ',' '\"' or spaces); load without --keep-extra or with `debtgraph load`")
     phases: dict[str, float] = {}
 
     def mark(name: str, since: float) -> float:
@@ -575,9 +579,8 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
         now = dt.datetime.now(dt.UTC)
         collector.sources.append(name)
         collector.nows.append(now)
-        counts = [0, 0]
         shown = _prefixed(progress, name) if progress is not None else None
-        summaries.append(run_export(directory, name, tables, warnings, collector.sink(1 << i, counts),
+        summaries.append(run_export(directory, name, tables, warnings, collector.sink(1 << i),
                                     collector.known_cases, now,
                                     rejects=rejects[i] if rejects else None, keep_extra=keep_extra, progress=shown,
                                     batch_size=graph.settings.debtgraph_batch_size))
