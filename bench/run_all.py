@@ -190,6 +190,7 @@ MEASURES: list[tuple[str, str, str, str, bool]] = [
     ("network: debtor groups, networkx Louvain", "network", "groups_networkx-louvain_seconds", "s", True),
     ("network: debtor groups peak RSS (Leiden)", "network", "groups_igraph-leiden_peak_rss_mb", "MB", True),
     ("identity: link over the loaded graph", "identity", "wall_seconds", "s", True),
+    ("identity: link / one scan of the party uids", "identity", "ratio_to_scan", "×", False),
     ("identity: link peak RSS", "identity", "peak_rss_mb", "MB", True),
     ("identity: peak RSS of Neo4j", "identity", "neo4j_peak_rss_mb", "MB", True),
 ]
@@ -242,7 +243,7 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "ms":
         return f"{value:,.1f} ms"
     if unit == "×":
-        return f"{value:,.0f}×"
+        return f"{value:,.0f}×" if value >= 10 else f"{value:,.1f}×"
     return f"{value:,.0f}{unit}"
 
 
@@ -251,9 +252,9 @@ def _per_party(value: float, unit: str, parties: int) -> str:
     if unit == "s":
         return f"{v * 1e6:,.1f} µs" if v < 1e-3 else f"{v * 1000:,.2f} ms"
     if unit == "MB":
-        return f"{v * 2**20:,.0f} B"
+        return f"{v * 1024:,.1f} KB"
     if unit == "B":
-        return f"{v:,.0f} B"
+        return f"{v / 1024:,.2f} KB"
     return f"{v:,.3f}"
 
 
@@ -266,7 +267,8 @@ def growth_section(results_dir: Path, small: str = "100k", large: str = "1m") ->
     pb = next((r["parties"] for r in b.values() if "parties" in r), None)
     if not pa or not pb:
         return None
-    lines = [GROWTH, "",
+    heading = GROWTH if (small, large) == ("100k", "1m") else f"## Growth {small} → {large}"
+    lines = [heading, "",
              f"Written by `bench/run_all.py` from `results/{small}/*.json` and `results/{large}/*.json` "
              f"({pa:,} and {pb:,} generated parties, {pb / pa:.0f}× as many). Each figure is the step's own "
              "measurement (see its section for the baseline it was compared with in the same run). "
@@ -359,7 +361,7 @@ def main() -> None:
         write_section(GROWTH, growth, results_dir / "RESULTS.md")
 
     print(f"\n\n# Summary ({parties:,} parties, `{data}`; sections in {results_dir / 'RESULTS.md'})\n")
-    print("| step | exit | wall | Python peak RSS | Neo4j peak RSS | load average before → after |")
+    print("| step | exit | wall | peak RSS of the step's processes | Neo4j peak RSS | load average before → after |")
     print("|---|---|---|---|---|---|")
     for s in steps:
         if "skipped" in s:

@@ -63,6 +63,7 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
 
     identity = res["identity"]
     assert identity["party_nodes"] == load["party_nodes"] and identity["peak_rss_mb"] > 50
+    assert identity["scan_seconds"] > 0 and identity["ratio_to_scan"] > 1
     assert isinstance(identity["same_as"], dict)
     planted = identity["planted"]["sizes"][0]
     assert planted["precision"] > 0.9 and planted["recall"] > 0.5
@@ -106,7 +107,7 @@ def test_growth_section_compares_the_two_sizes_per_party_and_against_the_targets
     assert section is not None and section.startswith(run_all.GROWTH)
     rows = {line.split(" | ")[0].lstrip("| "): line for line in section.splitlines() if line.startswith("| ")}
     assert rows["load: time (load_export)"].endswith("| 1.60 ms | 2.00 ms | 12.50 |")  # per party and 1m/100k
-    assert "| 4,000.0 MB |" in rows["load: store on disk"]
+    assert rows["load: store on disk"].endswith("| 4,000.0 MB | 4.10 KB | 4.10 KB | 10.00 |")
     assert rows["load ≥ 60,000 elements/s"].endswith("| **not met** | met |")
     assert rows["load ≥ 30× the one-row baseline"].endswith("| met | **not met** |")
     assert rows["all ten detectors < 60 s (at 1M)"].endswith("| — | **not met** |")
