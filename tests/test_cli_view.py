@@ -48,7 +48,7 @@ def test_view_alert_writes_its_evidence(seeded: Graph, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     data = view_data(out.read_text(encoding="utf-8"))
     assert len(data["nodes"]) == len(get_alert(seeded, H.HIDDEN)[1].nodes) >= 3
-    assert "隐匿到期债权" in out.read_text(encoding="utf-8")
+    assert "他案债权（到期债权）" in out.read_text(encoding="utf-8")
 
 
 def test_view_names_what_is_wrong(seeded: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -146,7 +146,7 @@ def test_party_and_case_pages_show_the_story_and_are_audited(site: Site) -> None
     client = site.client("judge")
     page = client.get(PARTY_URL).text
     for text in ("张伟", "310104198503127610", "sh0104-xuhui:XH-P001", "(2023)沪0109执567号", "上海锦程物流有限公司",
-                 "隐匿到期债权", "280,000", "关系网络"):
+                 "他案债权（到期债权）", "280,000", "关系网络"):
         assert text in page, text
     assert 'src="/web/parties/id%3A310104198503127610/graph?depth=2"' in page
     filtered = client.get(PARTY_URL + "?depth=1&types=SIBLING_OF&types=BOGUS").text
@@ -156,7 +156,7 @@ def test_party_and_case_pages_show_the_story_and_are_audited(site: Site) -> None
 
     case = client.get(CASE_URL).text
     for text in ("(2022)沪0104民初4321号", "中国工商银行股份有限公司上海市徐汇支行", "限制消费", "终本",
-                 "隐匿到期债权", "恶意串通和解", f'src="/web/alerts/{quote(H.HIDDEN, safe="")}/graph"'):
+                 "他案债权（到期债权）", "恶意串通执行和解", f'src="/web/alerts/{quote(H.HIDDEN, safe="")}/graph"'):
         assert text in case, text
     events = audit_log.events(site.graph, actor="web-judge")
     seen = {(e["action"], e["target"]) for e in events}
@@ -241,6 +241,18 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     # strongest first
     scores = [float(s) for s in re.findall(r'<i style="width:\d+%"></i></span>([\d.]+)</span>', page)]
     assert scores == sorted(scores, reverse=True)
+    # or by date, either way: the choice stays selected and survives paging links
+    site.graph.write("MATCH (al:Alert) WITH al ORDER BY al.key WITH collect(al) AS als "
+                     "UNWIND range(0, size(als) - 1) AS i WITH als[i] AS al, i "
+                     "SET al.last_seen = datetime('2026-03-01T08:00:00Z') + duration({days: i})")
+    by_date = client.get("/web/alerts?status=all&sort=last_seen&order=asc").text
+    assert '<option value="last_seen" selected>' in by_date and '<option value="asc" selected>' in by_date
+    shown = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)', by_date)
+    assert len(shown) >= 4 and shown == sorted(shown)
+    newest = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)',
+                        client.get("/web/alerts?status=all&sort=last_seen").text)
+    assert newest == sorted(shown, reverse=True)
+    assert client.get("/web/alerts?sort=bogus").status_code == 422
 
 
 def test_generated_query_form_uses_input_types_and_shows_table_and_graph(site: Site) -> None:

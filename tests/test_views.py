@@ -85,7 +85,7 @@ def test_each_kind_has_its_own_colour_and_shape() -> None:
         assert nodes[eid]["font"]["strokeWidth"] == 0  # white text on the box stays readable
     assert nodes["measure"]["label"] == "冻结"
     assert nodes["auction"]["label"] == "拍卖 流拍"
-    assert nodes["alert"]["label"] == "隐匿到期债权"
+    assert nodes["alert"]["label"] == "他案债权（到期债权）"
     assert nodes["phone"]["label"] == "138****5678"
     legend = {item["label"] for item in view.legend}
     assert {"自然人", "企业", "其他组织", "电话", "地址", "执行和解", "控制措施", "执行款", "司法拍卖", "财产转让", "羁押", "预警"} <= legend
@@ -419,3 +419,14 @@ def test_view_of_a_network_read_from_neo4j(graph: Graph) -> None:
     assert nodes["Case"]["label"].endswith("终本")
     assert dict(nodes["Person"]["tip"]["rows"])["证件号码"] == "110105********4512"
     assert sorted(e["label"] for e in data["edges"]) == ["股东 60%", "被执行人"]
+
+
+def test_detector_titles_come_from_the_detectors_yaml_only() -> None:
+    from queries.registry import Registry
+
+    detectors = Registry().detectors()
+    assert dict(L.DETECTOR_ZH) == {q.name: q.title_zh for q in detectors} and len(detectors) >= 10
+    assert L.zh(L.DETECTOR_ZH, "hidden_receivable") == "他案债权（到期债权）"
+    assert L.zh(L.DETECTOR_ZH, "a_user_detector") == "a_user_detector"
+    source = (Path(L.__file__)).read_text(encoding="utf-8")
+    assert "他案债权" not in source  # no second copy of a title in the labels

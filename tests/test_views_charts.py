@@ -52,7 +52,7 @@ def test_long_tails_are_summed_not_dropped() -> None:
 def test_detector_chart_uses_chinese_names() -> None:
     svg = charts.alerts_per_detector([("hidden_receivable", 42), ("collusive_settlement", 7), ("new_detector", 1)])
     labels = texts(svg)
-    assert "隐匿到期债权" in labels and "恶意串通和解" in labels and "new_detector" in labels
+    assert "他案债权（到期债权）" in labels and "恶意串通执行和解" in labels and "new_detector" in labels
     assert "各类预警数量" in labels
 
 

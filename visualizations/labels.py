@@ -9,6 +9,7 @@ one place and 终本 in another.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 KIND_ZH: dict[str, str] = {
@@ -97,18 +98,33 @@ ALERT_STATUS_ZH: dict[str, str] = {
     "resolved": "已处理",
 }
 
-DETECTOR_ZH: dict[str, str] = {
-    "hidden_receivable": "隐匿到期债权",
-    "collusive_settlement": "恶意串通和解",
-    "repeat_offender_employer": "多次欠薪企业",
-    "restriction_not_lifted": "限制措施未及时解除",
-    "funds_not_disbursed": "执行款未及时发放",
-    "auction_delay": "拍卖程序超期",
-    "retrial_not_terminated": "再审撤销后未终结执行",
-    "bankrupt_unpaid_fees": "破产企业欠缴诉讼费",
-    "suspicious_asset_transfer": "可疑财产转移",
-    "detained_debtor": "被执行人在押",
-}
+class _DetectorTitles(Mapping[str, str]):
+    """Detector name → Chinese title, read from the detectors' own .yaml (queries/detectors/) on first use.
+
+    The registry is the one place a detector's title is written; this only looks it up.
+    """
+
+    def __init__(self) -> None:
+        self._titles: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._titles is None:
+            from queries.registry import Registry  # late: labels is imported by code the registry never needs
+
+            self._titles = {q.name: q.title_zh for q in Registry().detectors()}
+        return self._titles
+
+    def __getitem__(self, name: str) -> str:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+DETECTOR_ZH: Mapping[str, str] = _DetectorTitles()
 
 REL_ZH: dict[str, str] = {
     "APPLICANT_IN": "申请执行人",
@@ -159,7 +175,7 @@ OPEN_CASE_STATUSES = frozenset({"pending", "suspended", "terminated_no_assets"})
 """Enforcement cases whose debt still stands (a 终本 case is restored when assets appear)."""
 
 
-def zh(table: dict[str, str], value: Any) -> str:
+def zh(table: Mapping[str, str], value: Any) -> str:
     """The Chinese word for an enum value; an unknown value is shown as given."""
     if value is None:
         return ""
