@@ -17,6 +17,7 @@ from graph_model.db import Graph
 from graph_model.settings import Settings
 from graph_model.types.case_numbers import normalise_case_no
 from queries.alerts import (
+    SORTS,
     AlertError,
     AlertNotFound,
     alert_events,
@@ -53,14 +54,21 @@ def case_alerts(graph: Graph, case_no: str) -> tuple[str, list[dict[str, Any]]]:
 
 def alert_page(graph: Graph, *, detector: str | None = None, court_code: str | None = None,
                statuses: Iterable[str] | None = None, since: dt.date | None = None, until: dt.date | None = None,
-               min_score: float | None = None, page: int = 1, page_size: int = 50) -> dict[str, Any]:
-    """One page of alerts (first seen in [since, until], both whole days) and the total matching the filters."""
+               min_score: float | None = None, page: int = 1, page_size: int = 50, sort: str = "score",
+               order: str = "desc") -> dict[str, Any]:
+    """One page of alerts (first seen in [since, until], both whole days) and the total matching the filters,
+    ordered by score, first_seen or last_seen, `order` desc or asc."""
+    if order not in ("asc", "desc"):
+        raise QueryError(f"order {order!r} is not asc or desc", "order")
+    if sort not in SORTS:
+        raise QueryError(f"sort {sort!r} is not one of {', '.join(SORTS)}", "sort")
     if since and until and until < since:
         raise QueryError(f"until {until.isoformat()} is before since {since.isoformat()}", "until")
     chosen = list(statuses) if statuses else None
     try:
         found = list_alerts(graph, detector=detector, court_code=court_code, status=chosen, seen_from=since,
-                            seen_until=until, min_score=min_score, skip=(page - 1) * page_size, limit=page_size)
+                            seen_until=until, min_score=min_score, skip=(page - 1) * page_size, limit=page_size,
+                            sort=sort, descending=order == "desc")
     except AlertError as exc:
         raise QueryError(str(exc), "status") from None
     return {"items": found.items, "total": found.total, "page": page, "page_size": page_size,

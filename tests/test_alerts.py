@@ -144,6 +144,22 @@ def test_list_filters_pagination_case_lookup_evidence_and_stats(graph: Graph) ->
     with pytest.raises(AlertError):
         list_alerts(graph, status="open")
 
+    # sorted by date: give the three alerts distinct first/last seen instants (first_seen rising with the key,
+    # last_seen falling), then each order is a permutation of the keys
+    graph.write("MATCH (al:Alert) WITH al ORDER BY al.key WITH collect(al) AS als "
+                "UNWIND range(0, size(als) - 1) AS i WITH als[i] AS al, i "
+                "SET al.first_seen = datetime('2026-01-01T08:00:00Z') + duration({days: i}), "
+                "    al.last_seen = datetime('2026-06-01T08:00:00Z') - duration({days: i})")
+    keys = sorted(a["key"] for a in list_alerts(graph).items)
+    assert [a["key"] for a in list_alerts(graph, sort="first_seen").items] == keys[::-1]  # newest first
+    assert [a["key"] for a in list_alerts(graph, sort="first_seen", descending=False).items] == keys
+    assert [a["key"] for a in list_alerts(graph, sort="last_seen").items] == keys
+    assert [a["key"] for a in list_alerts(graph, sort="last_seen", descending=False, skip=2, limit=1).items] == keys[:1]
+    rising = [a["score"] for a in list_alerts(graph, sort="score", descending=False).items]
+    assert rising == sorted(rising)
+    with pytest.raises(AlertError, match="sort"):
+        list_alerts(graph, sort="case_no")
+
     # a judge opening the employer's labor case sees the party-level alert; full-width input is normalised
     labor = alerts_of_case(graph, "（2026）沪0104执10号")
     assert [a["detector"] for a in labor] == ["repeat_offender_employer"]

@@ -101,6 +101,24 @@ def test_case_alerts_full_width_number_unknown_case_and_roles(stories: Api) -> N
     assert stories.post("/api/v1/detect", role="judge", json={}).status_code == 403
 
 
+def test_alert_list_sorts_by_date_or_score_either_way(stories: Api) -> None:
+    # distinct first-seen days, in key order, so that a date sort is visible
+    stories.graph.write("MATCH (al:Alert) WITH al ORDER BY al.key WITH collect(al) AS als "
+                        "UNWIND range(0, size(als) - 1) AS i WITH als[i] AS al, i "
+                        "SET al.first_seen = datetime('2026-01-01T08:00:00Z') + duration({days: i}), "
+                        "    al.last_seen = datetime('2026-02-01T08:00:00Z') + duration({days: i})")
+    keys = sorted(a["key"] for a in stories.get("/api/v1/alerts").json()["items"])
+    oldest = stories.get("/api/v1/alerts", params={"sort": "first_seen", "order": "asc"}).json()["items"]
+    assert [a["key"] for a in oldest] == keys
+    newest = stories.get("/api/v1/alerts", params={"sort": "last_seen"}).json()["items"]
+    assert [a["key"] for a in newest] == keys[::-1]
+    weakest = [a["score"] for a in stories.get("/api/v1/alerts", params={"order": "asc"}).json()["items"]]
+    assert weakest == sorted(weakest)
+    bad = stories.get("/api/v1/alerts", params={"sort": "case_no"})
+    assert bad.status_code == 422 and "sort" in bad.text
+    assert stories.get("/api/v1/alerts", params={"order": "up"}).status_code == 422
+
+
 def test_resolved_alerts_leave_the_case_systems_answer(stories: Api) -> None:
     # the bankruptcy detector no longer finds its alert (say, the fees were paid): resolved, not shown
     runs = [r for r in run_detectors(stories.graph, Registry(), as_of=AS_OF, names=["bankrupt_unpaid_fees"])]

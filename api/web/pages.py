@@ -38,7 +38,7 @@ from api.web.support import (
 )
 from graph_model.subgraph import GNode, Subgraph
 from graph_model.types.case_numbers import normalise_case_no
-from queries.alerts import STATUSES, TRANSITIONS, alert_stats, alerts_of_case, get_alert, list_alerts, set_status
+from queries.alerts import SORTS, STATUSES, TRANSITIONS, alert_stats, alerts_of_case, get_alert, list_alerts, set_status
 from queries.network import NetworkError, paths_between, resolve_party
 from queries.registry import QueryError, Registry, SavedQuery
 from visualizations import charts
@@ -247,9 +247,11 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
           date_from: Annotated[str, Query(alias="from", max_length=10)] = "",
           date_until: Annotated[str, Query(alias="until", max_length=10)] = "",
           since: Annotated[str, Query(max_length=40)] = "",
+          sort: Annotated[str, Query(max_length=20)] = "score",
+          order: Annotated[str, Query(max_length=4)] = "desc",
           page: Annotated[int, Query(ge=1, le=10000)] = 1) -> HTMLResponse:
-    """Alerts by detector, court, status and first-seen date, strongest first; counts per detector;
-    how many are new since the key's last visit."""
+    """Alerts by detector, court, status and first-seen date, strongest first (or by first/last seen date);
+    counts per detector; how many are new since the key's last visit."""
     graph = _graph(request)
     statuses: tuple[str, ...] | str | None
     if status == "open":
@@ -266,9 +268,14 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
             seen_from = dt.datetime.fromisoformat(since)
         except ValueError:
             raise QueryError(f"since: {since!r} is not a date and time", "since") from None
+    sort, order = sort or "score", order or "desc"  # the form sends "" for the defaults
+    if sort not in SORTS:
+        raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}", "sort")
+    if order not in ("asc", "desc"):
+        raise QueryError(f"order: {order!r} is not asc or desc", "order")
     listing = list_alerts(graph, detector=detector or None, court_code=court or None, status=statuses,
                           seen_from=seen_from, seen_until=_date(date_until, "until"),
-                          skip=(page - 1) * INBOX_PAGE, limit=INBOX_PAGE)
+                          skip=(page - 1) * INBOX_PAGE, limit=INBOX_PAGE, sort=sort, descending=order == "desc")
     previous = mark_inbox_visit(graph, principal.key_hash) if principal.key_hash else None
     new_since = (list_alerts(graph, status=OPEN_STATUSES, seen_from=previous, limit=1).total
                  if previous is not None else None)
@@ -278,7 +285,7 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
     stats = alert_stats(graph, DETECTOR_ZH)
     counts = dashboard_counts(graph, statuses=tuple(s for s in STATUSES if s != "resolved"))
     filters = {"detector": detector, "court": court, "status": status, "from": date_from, "until": date_until,
-               "since": since}
+               "since": since, "sort": "" if sort == "score" else sort, "order": "" if order == "desc" else order}
     return render(request, "alerts.html.j2", listing=listing, page=page, page_size=INBOX_PAGE, filters=filters,
                   stats=stats, courts=counts.courts, statuses=STATUSES, previous=previous, new_since=new_since,
                   previous_iso=previous.isoformat() if previous else "", detectors=DETECTOR_ZH, fresh=fresh,

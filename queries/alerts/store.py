@@ -27,6 +27,8 @@ from queries.alerts.run import Alert, DetectorRun
 from queries.statements import statement
 
 STATUSES = ("new", "acknowledged", "confirmed", "dismissed", "resolved")
+SORTS = ("score", "first_seen", "last_seen")
+"""What an alert list can be ordered by (list_alerts' ``sort``)."""
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("acknowledged",),
     "acknowledged": ("confirmed", "dismissed"),
@@ -92,19 +94,26 @@ def _alert(props: dict[str, Any]) -> dict[str, Any]:
 def list_alerts(graph: Graph, detector: str | None = None, court_code: str | None = None,
                 status: str | Iterable[str] | None = None, seen_from: dt.date | dt.datetime | None = None,
                 seen_until: dt.date | dt.datetime | None = None, min_score: float | None = None,
-                skip: int = 0, limit: int = 50) -> AlertPage:
-    """Alerts by detector, court, status(es), first_seen range [from, until) and minimum score; one page and the total."""
+                skip: int = 0, limit: int = 50, sort: str = "score", descending: bool = True) -> AlertPage:
+    """Alerts by detector, court, status(es), first_seen range [from, until) and minimum score; one page and the total.
+
+    ``sort`` is one of :data:`SORTS` (score, first_seen, last_seen), highest/newest first unless ``descending``
+    is False; ties go strongest first.
+    """
     statuses = [status] if isinstance(status, str) else list(status) if status is not None else None
     for s in statuses or []:
         if s not in STATUSES:
             raise AlertError(f"status {s!r} is not one of {', '.join(STATUSES)}")
+    if sort not in SORTS:
+        raise AlertError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
     if skip < 0 or limit < 1:
         raise AlertError(f"pagination: skip must be ≥ 0 and limit ≥ 1 (got skip={skip}, limit={limit})")
     params = {"detector": detector, "court_code": court_code, "statuses": statuses,
               "seen_from": _as_datetime(seen_from), "seen_until": _as_datetime(seen_until, end=True),
               "min_score": min_score}
     total = graph.read(statement("alerts/filter_count"), params)[0]["total"]
-    rows = graph.read(statement("alerts/filter"), {**params, "skip": skip, "limit": limit})
+    rows = graph.read(statement("alerts/filter"), {**params, "skip": skip, "limit": limit, "sort": sort,
+                                                   "descending": descending})
     return AlertPage(total=total, items=[_alert(r["alert"]) for r in rows], skip=skip, limit=limit)
 
 

@@ -4,7 +4,7 @@ the status workflow, and running the detectors now."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
@@ -43,8 +43,9 @@ def case_alerts(request: Request,
 
 
 @router.get("/alerts", response_model=AlertPageOut, summary="Alerts, filtered and paginated",
-            description="Strongest first. Filters combine; `since`/`until` bound the day an alert was first seen "
-                        "(both inclusive). `status` may be given several times.")
+            description="Strongest first unless `sort` (score, first_seen or last_seen) and `order` (desc or asc) "
+                        "say otherwise; ties strongest first. Filters combine; `since`/`until` bound the day an alert "
+                        "was first seen (both inclusive). `status` may be given several times.")
 def alerts(
     request: Request, principal: Annotated[Principal, require("alerts:read")],
     detector: Annotated[str | None, Query(max_length=63, examples=["hidden_receivable"])] = None,
@@ -56,12 +57,15 @@ def alerts(
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    sort: Annotated[Literal["score", "first_seen", "last_seen"], Query(description="what to order by")] = "score",
+    order: Annotated[Literal["desc", "asc"], Query(description="desc: highest or newest first")] = "desc",
 ) -> AlertPageOut:
     params = {"detector": detector, "court": court, "status": status, "since": since, "until": until,
-              "min_score": min_score, "page": page, "page_size": page_size}
+              "min_score": min_score, "page": page, "page_size": page_size, "sort": sort, "order": order}
     audit(request, principal, "alert.list", None, params)
     found = lib.alert_page(request.app.state.graph, detector=detector, court_code=court, statuses=status,
-                           since=since, until=until, min_score=min_score, page=page, page_size=page_size)
+                           since=since, until=until, min_score=min_score, page=page, page_size=page_size,
+                           sort=sort, order=order)
     return AlertPageOut(**found)
 
 
