@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +72,12 @@ def tmp_settings(tmp_path: Path, settings: Settings) -> Settings:
         neo4j_password="launcher-test",
         neo4j_uri="",
     )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module (the browser tests of pages and views)."""
+    from visualizations.export import chromium  # late: only the browser tests need Playwright
+
+    with chromium() as b:
+        yield b

@@ -27,7 +27,6 @@ from api.http import create_app
 from api.parties import party_network
 from graph_model.db import Graph
 from queries.alerts import get_alert
-from visualizations.export import chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,12 +67,6 @@ def served(session_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> It
     yield Served(f"http://127.0.0.1:{port}", session_graph, keys)
     server.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @dataclass

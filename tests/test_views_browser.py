@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from graph_model.subgraph import GNode, GRel, Subgraph
-from visualizations.export import LOCAL_SCHEMES, chromium, wait_until_settled
+from visualizations.export import LOCAL_SCHEMES, wait_until_settled
 from visualizations.labels import shorten
 from visualizations.render import render_html, view_data
 from visualizations.samples import example_network
@@ -29,12 +29,6 @@ pytestmark = [
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 XSS_IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
 XSS_SCRIPT = "</script><script>window.__xss=2;alert(2)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @dataclass
