@@ -20,6 +20,10 @@ In the same run, on the same server, from an empty database each time:
 4. elements/s of both (elements = nodes + relationships of the graph), their ratio, into
    RESULTS.md ("## Bulk first load") and results/<size>/bulk.json.
 
+`--collect-only` measures the memory side without a server: the cleaning, the in-memory graph and
+the importer's files of the whole dataset (into a temporary directory), with the process's peak RSS
+(the figure that says whether 1M parties fit) — prints JSON, writes nothing else.
+
 Target (issue #3): ≥ 60,000 elements/s for a first load.
 """
 
@@ -63,6 +67,39 @@ def _cli(args: list[str]) -> tuple[Any, float, float]:
     return json.loads(out), wall, peak
 
 
+def collect_only(exports: list[tuple[Path, str]]) -> None:
+    """The bulk path up to the importer's files, in this process: seconds, elements and peak RSS."""
+    import datetime as dt
+    import resource
+
+    from loaders.bulk import Collector, write_import_files
+    from loaders.load import open_export, run_export
+
+    collector = Collector()
+    started = time.perf_counter()
+    for i, (directory, source) in enumerate(exports):
+        tables, warnings = open_export(directory)
+        now = dt.datetime.now(dt.UTC)
+        collector.sources.append(source)
+        collector.nows.append(now)
+        run_export(directory, source, tables, warnings, collector.sink(1 << i), collector.known_cases, now)
+        print(f"{source}: {time.perf_counter() - started:.1f} s, peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB", file=sys.stderr)
+    clean = time.perf_counter() - started
+    elements = collector.node_count + collector.relationship_count
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        write_import_files(collector, Path(tmp))
+        written = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"exports": [s for _, s in exports], "nodes": collector.node_count,
+                      "relationships": collector.relationship_count, "clean_seconds": round(clean, 1),
+                      "write_seconds": round(written, 1), "files_mb": round(size / 1024**2),
+                      "peak_rss_mb": round(peak / 1024**2), "bytes_per_element": round(peak / elements),
+                      "load_average": os.getloadavg()[0]}, indent=1))
+
+
 def _mb(b: float) -> str:
     return f"{b / 1024**2:,.0f} MB"
 
@@ -74,10 +111,15 @@ def main() -> None:
                         help="without --data: the dataset bench/data/detect-<N>-<seed> (generated if missing)")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
+    parser.add_argument("--collect-only", action="store_true",
+                        help="no server: clean, collect and write the importer's files; peak RSS (prints JSON)")
     args = parser.parse_args()
     data = Path(args.data) if args.data else dataset(args.parties, args.seed)
     truth = read_truth(data)
     exports = [(data / e["dir"], e["source"]) for e in truth["exports"]]
+    if args.collect_only:
+        collect_only(exports)
+        return
     for directory, source in exports:
         if directory.resolve().name != source:
             raise SystemExit(f"{directory}: --bulk-initial names exports by their directory, truth.json says {source}")

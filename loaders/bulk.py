@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from neo4j import GraphDatabase
@@ -324,7 +325,7 @@ class Collector:
 
     def _merge_node(self, merge: Node, row: dict[str, Any], bit: int) -> int:
         store = self.nodes[merge.label]
-        key = row[merge.key]
+        key = intern(row[merge.key])  # one string object per key, shared by the relationships that name it
         slots = store.get(key)
         created = slots is None
         if slots is None:
@@ -353,7 +354,7 @@ class Collector:
         store = self.rels.get(rel_type)
         if store is None:
             store = self.rels[rel_type] = {}
-        key = (row[merge.start[1]], row[merge.end[1]])
+        key = (intern(row[merge.start[1]]), intern(row[merge.end[1]]))
         slots = store.get(key)
         created = slots is None
         if slots is None:
@@ -527,10 +528,13 @@ def _run_import(graph: Graph, files: list[str], workdir: Path, phases: dict[str,
         t = time.perf_counter()
         server.start(settings)
         phases["server_start"] = round(time.perf_counter() - t, 3)
+    log = server.log_file(settings).with_name("bulk-import.log")  # the importer's own account of its stages
+    log.write_text(f"{' '.join(cmd)}\n\n{done.stdout}\n{done.stderr}", encoding="utf-8")
     if done.returncode != 0:
         tail = report.read_text(errors="replace")[-2000:] if report.exists() else ""
         raise BulkError(f"neo4j-admin database import failed (exit {done.returncode}); the database "
-                        f"{settings.neo4j_database!r} may be empty or unusable — fix the cause and run again:\n"
+                        f"{settings.neo4j_database!r} may be empty or unusable — fix the cause and run again "
+                        f"(importer output: {log}):\n"
                         f"{done.stdout[-3000:]}{done.stderr[-3000:]}{tail}")
     return done.stdout
 
