@@ -100,8 +100,15 @@ def machine() -> str:
 def write_section(heading: str, section: str, results: Path | None = None) -> None:
     """Replace the section that starts with ``heading`` (a `## …` line) in RESULTS.md, or append it.
 
-    Each benchmark owns one section; the others stay as they are.
+    Each benchmark owns one section; the others stay as they are. Under run_all
+    (``$DEBTGRAPH_BENCH_SIZE`` set) the heading names the size, so the 100k and 1M runs of one
+    benchmark keep a section each instead of overwriting one another.
     """
+    size = os.environ.get("DEBTGRAPH_BENCH_SIZE")
+    if size:
+        sized = f"{heading} — {size.upper() if size.endswith('m') else size} parties"
+        section = section.replace(heading, sized, 1)
+        heading = sized
     results = results or results_dir() / "RESULTS.md"
     results.parent.mkdir(parents=True, exist_ok=True)
     text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"

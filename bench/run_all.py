@@ -323,8 +323,9 @@ def main() -> None:
     parties = args.parties or SIZES[args.size]
     label = size_label(parties)
     results_dir = args.results_dir.resolve()
-    env = os.environ | {"DEBTGRAPH_BENCH_RESULTS": str(results_dir)}
+    env = os.environ | {"DEBTGRAPH_BENCH_RESULTS": str(results_dir), "DEBTGRAPH_BENCH_SIZE": label}
     os.environ["DEBTGRAPH_BENCH_RESULTS"] = str(results_dir)
+    os.environ["DEBTGRAPH_BENCH_SIZE"] = label
 
     started = time.perf_counter()
     data = dataset(parties)
