@@ -25,6 +25,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +64,10 @@ def _load(graph: Graph, export: Path, codec: str) -> dict[str, float]:
     """One load into an emptied database; seconds, elements and the child's CPU seconds."""
     graph.reset()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([sys.executable, "-c", _CHILD, codec, "load", str(export), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([sys.executable, "-c", _CHILD, codec, "load", str(export), "--json",
+                               "--rejects", str(Path(tmp) / "rejects.csv")],
+                              capture_output=True, text=True, cwd=ROOT, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{codec} load failed ({proc.returncode}): {proc.stderr[-2000:]}")
