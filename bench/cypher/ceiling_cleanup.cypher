@@ -1,0 +1,2 @@
+// Remove everything the write-ceiling benchmark made, in batches.
+MATCH (n:BenchCeiling) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS

@@ -1,0 +1,1 @@
+DROP CONSTRAINT bench_ceiling_uid IF EXISTS
