@@ -13,6 +13,7 @@ seed=5, as_of=2026-06-30, exports=3)``), generated once and reused whenever its 
 The steps, one after the other (never two at once, so they do not compete for the machine):
 
 1. generator — bench_generator.py: the generator's own timing (a throw-away dataset);
+   ceiling — bench_write_ceiling.py: what this machine's Neo4j writes at best (leaves the graph as it was);
 2. bulk — bench_bulk.py --data DIR, if that script exists: bulk-initial loader against the
    transactional one; leaves the database empty;
 3. load — bench_load.py --data DIR: the one-row baseline on a sample, then every export with the
@@ -53,7 +54,7 @@ sys.path.insert(0, str(BENCH))
 
 from common import dataset, machine, neo4j_pid, size_label, wait_peak, write_section  # noqa: E402
 
-STEPS = ["generator", "bulk", "load", "detect", "api", "network", "identity"]
+STEPS = ["generator", "ceiling", "bulk", "load", "detect", "api", "network", "identity"]
 SIZES = {"100k": 100_000, "1m": 1_000_000}
 GROWTH = "## Growth 100k → 1M"
 
@@ -64,6 +65,8 @@ def step_args(step: str, parties: int, data: Path, api_loaded_flag: str, network
     d = str(data)
     if step == "generator":
         return ["--parties", str(parties)]
+    if step == "ceiling":
+        return ["--rows", "5000" if small else "100000"]
     if step == "bulk":
         return ["--data", d]
     if step == "load":
@@ -135,7 +138,7 @@ class _RssSampler:
 
 def run_step(step: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
     """Run one step's script, streaming its output; its wall time, exit code and memory peaks."""
-    script = BENCH / ("bench_bulk.py" if step == "bulk" else f"bench_{step}.py")
+    script = BENCH / {"bulk": "bench_bulk.py", "ceiling": "bench_write_ceiling.py"}.get(step, f"bench_{step}.py")
     cmd = [sys.executable, str(script), *args]
     print(f"\n=== {step}: {' '.join(cmd[1:])}", flush=True)
     load0 = os.getloadavg()[0]
