@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import dataset, machine, read_truth, versions, wait_peak, write_json, write_section  # noqa: E402
+from common import dataset, machine, read_truth, run_cli, versions, write_json, write_section  # noqa: E402
 
 from graph_model.db import Graph  # noqa: E402
 
@@ -53,17 +52,7 @@ TARGET_RATE = 60_000
 
 def _cli(args: list[str]) -> tuple[Any, float, float]:
     """`debtgraph <args> --json` in a subprocess: its JSON output, wall seconds and peak RSS in bytes (wait4)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", *args, "--json"],
-                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        code, peak = wait_peak(proc)
-        wall = time.perf_counter() - started
-        if code != 0:
-            err.seek(0)
-            raise SystemExit(f"debtgraph {' '.join(args)} failed ({code}): {err.read()[-3000:]}")
+    out, wall, peak = run_cli([*args, "--json"])
     return json.loads(out), wall, peak
 
 

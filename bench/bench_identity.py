@@ -46,7 +46,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import logging  # noqa: E402
 import os  # noqa: E402
-import subprocess  # noqa: E402
 
 import psutil  # noqa: E402
 from common import (  # noqa: E402
@@ -57,8 +56,8 @@ from common import (  # noqa: E402
     neo4j_peak_reset,
     neo4j_pid,
     read_truth,
+    run_cli,
     versions,
-    wait_peak,
     write_json,
     write_section,
 )
@@ -178,19 +177,9 @@ def run_loaded(data: Path) -> dict[str, Any]:
         before = {r["status"]: r["n"] for r in graph.read(cypher("same_as"))}
     scan = _forked(_scan_child)  # the baseline, same graph, same run
     reset = neo4j_peak_reset(pid)
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "link", "--json"],
-                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        code, peak = wait_peak(proc)
-        wall = time.perf_counter() - started
-        if code != 0:
-            err.seek(0)
-            raise SystemExit(f"debtgraph link failed ({code}): {err.read()[-2000:]}")
-    # DuckDB (under splink) draws progress bars on stdout when it is not a terminal: the summary is
-    # the JSON object that starts on the first line holding only "{"
+    out, wall, peak = run_cli(["link", "--json"])
+    # the summary is the JSON object that starts on the first line holding only "{" (tolerates
+    # anything printed before it; DuckDB's progress bars on stdout are off since scoring.py says so)
     lines = out.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip() == "{"), None)
     if first is None:

@@ -29,7 +29,6 @@ import csv
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,9 +47,9 @@ from common import (  # noqa: E402
     neo4j_peak_reset,
     neo4j_pid,
     read_truth,
+    run_cli,
     store_bytes,
     versions,
-    wait_peak,
     write_json,
     write_section,
 )
@@ -74,18 +73,7 @@ def _exports(args: argparse.Namespace) -> tuple[list[tuple[Path, str]], dict[str
 
 def _load_child(export: Path, source: str, rejects: Path) -> tuple[dict[str, Any], float, float]:
     """`debtgraph load --json` in a subprocess: its summary, wall seconds and peak RSS in bytes (wait4)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "load", str(export),
-                                 "--source", source, "--json", "--rejects", str(rejects)],
-                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        code, peak = wait_peak(proc)
-        wall = time.perf_counter() - started
-        if code != 0:
-            err.seek(0)
-            raise SystemExit(f"load of {export} failed ({code}): {err.read()[-2000:]}")
+    out, wall, peak = run_cli(["load", str(export), "--source", source, "--json", "--rejects", str(rejects)])
     return json.loads(out), wall, peak
 
 

@@ -15,6 +15,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,22 @@ def wait_peak(proc: subprocess.Popen[Any]) -> tuple[int, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, usage.ru_maxrss * 1024.0  # kB on Linux
+
+
+def run_cli(args: list[str]) -> tuple[str, float, float]:
+    """`debtgraph <args>` in a subprocess: its stdout, wall seconds and peak RSS in bytes (wait4).
+
+    A failing command stops the benchmark with the tail of its stderr.
+    """
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", *args],
+                                stdout=subprocess.PIPE, stderr=err, text=True, cwd=BENCH.parent)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        code, peak = wait_peak(proc)
+        wall = time.perf_counter() - started
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"debtgraph {' '.join(args)} failed ({code}): {err.read()[-3000:]}")
+    return out, wall, peak

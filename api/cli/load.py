@@ -4,6 +4,8 @@ of several exports through Neo4j's offline importer, loaders/bulk.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +29,21 @@ class _RowsPerSecond(TextColumn):
     def render(self, task):  # type: ignore[no-untyped-def]  # rich's column API
         speed = task.finished_speed or task.speed
         return super().render(task) if speed is None else f"{speed:,.0f} rows/s"
+
+
+@contextmanager
+def _progress_bar() -> Iterator[tuple[Progress, Callable[[str, int, int], None]]]:
+    """A bar per file on stderr and the loader's progress(file, done, total) callback that moves it."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
+                  TimeElapsedColumn(), console=err, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(file: str, done: int, total: int) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(file, total=total)
+            bar.update(tasks[file], completed=done)
+
+        yield bar, progress
 
 
 @app.command()
@@ -58,15 +75,7 @@ def load(
             if as_json:
                 summary = load_export(graph, directory, name, report, encoding, keep_extra)
             else:
-                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
-                              TimeElapsedColumn(), console=err, transient=False) as bar:
-                    tasks: dict[str, TaskID] = {}
-
-                    def progress(file: str, done: int, total: int) -> None:
-                        if file not in tasks:
-                            tasks[file] = bar.add_task(file, total=total)
-                        bar.update(tasks[file], completed=done)
-
+                with _progress_bar() as (bar, progress):
                     summary = load_export(graph, directory, name, report, encoding, keep_extra, progress)
         except ExportError as exc:
             raise fail(f"{exc} — nothing of export {name!r} was loaded", 2) from exc
@@ -96,15 +105,7 @@ def _bulk(directories: list[Path], source: str | None, rejects: Path | None, enc
             if as_json:
                 summary = bulk_initial_load(graph, directories, names, reports, encoding, keep_extra)
             else:
-                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
-                              TimeElapsedColumn(), console=err, transient=False) as bar:
-                    tasks: dict[str, TaskID] = {}
-
-                    def progress(file: str, done: int, total: int) -> None:
-                        if file not in tasks:
-                            tasks[file] = bar.add_task(file, total=total)
-                        bar.update(tasks[file], completed=done)
-
+                with _progress_bar() as (bar, progress):
                     def phase(text: str) -> None:
                         bar.console.print(f"[bold]{text}[/] …", highlight=False)
 

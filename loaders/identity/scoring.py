@@ -163,6 +163,8 @@ def score(records: pd.DataFrame, threshold_review: float, scoped: bool = False) 
     df = _prepare(records)
     con = duckdb.connect()
     con.execute("SET threads TO 2")
+    # DuckDB draws its progress bars on stdout, which would break `debtgraph link --json`.
+    con.execute("SET enable_progress_bar = false")
     db_api = DuckDBAPI(connection=con)
     table = db_api.register(df, table_name="parties")
     model = _trained_u(db_api, df, scoped)
