@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import cypher, machine, write_section  # noqa: E402
+from common import cypher, machine, write_json, write_section  # noqa: E402
 
 from graph_model.db import Graph  # noqa: E402
 
@@ -47,6 +47,7 @@ TARGET = 60_000  # issue #3: elements per second
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--parties", type=int, help="the size of the run_all pipeline this belongs to (results/<size>/)")
     parser.add_argument("--no-results", action="store_true", help="do not touch bench/RESULTS.md")
     args = parser.parse_args()
 
@@ -94,6 +95,9 @@ each, is to be read against the MERGE rows, not against the target.
     print(section)
     if not args.no_results:
         write_section("## Write ceiling", section)
+        if args.parties:
+            write_json("ceiling", args.parties, {"rows": args.rows, "load_average_before": load0,
+                                                 "elements_per_s": {n: args.rows / s for n, _, s in results}})
 
 
 if __name__ == "__main__":

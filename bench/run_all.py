@@ -66,7 +66,7 @@ def step_args(step: str, parties: int, data: Path, api_loaded_flag: str, network
     if step == "generator":
         return ["--parties", str(parties)]
     if step == "ceiling":
-        return ["--rows", "5000" if small else "100000"]
+        return ["--rows", "5000" if small else "100000", "--parties", str(parties)]
     if step == "bulk":
         return ["--data", d]
     if step == "load":

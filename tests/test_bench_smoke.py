@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import common  # noqa: E402
 import run_all  # noqa: E402
 
-STEPS = "generator,load,detect,network,identity"
+STEPS = "generator,ceiling,load,detect,network,identity"
 
 
 @pytest.mark.slow
@@ -69,9 +69,9 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert planted["precision"] > 0.9 and planted["recall"] > 0.5
 
     text = (tmp_path / "res" / "RESULTS.md").read_text(encoding="utf-8")
-    for heading in ("## Loading", "## Detectors", "## Network on the loaded dataset",
+    for heading in ("## Write ceiling", "## Loading", "## Detectors", "## Network on the loaded dataset",
                     "## Identity linking on the loaded dataset"):
-        assert f"\n{heading}\n" in text
+        assert f"\n{heading} — 300 parties\n" in text  # each size keeps its own section
     assert "| detect |" in proc.stdout and "| identity |" in proc.stdout  # the summary table
 
 
