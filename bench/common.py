@@ -98,14 +98,15 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def write_section(heading: str, section: str, results: Path | None = None) -> None:
+def write_section(heading: str, section: str, results: Path | None = None, sized: bool = True) -> None:
     """Replace the section that starts with ``heading`` (a `## …` line) in RESULTS.md, or append it.
 
     Each benchmark owns one section; the others stay as they are. Under run_all
     (``$DEBTGRAPH_BENCH_SIZE`` set) the heading names the size, so the 100k and 1M runs of one
-    benchmark keep a section each instead of overwriting one another.
+    benchmark keep a section each instead of overwriting one another (``sized=False``: a section
+    that is about every size, like the growth table).
     """
-    size = os.environ.get("DEBTGRAPH_BENCH_SIZE")
+    size = os.environ.get("DEBTGRAPH_BENCH_SIZE") if sized else None
     if size:
         sized = f"{heading} — {size.upper() if size.endswith('m') else size} parties"
         section = section.replace(heading, sized, 1)

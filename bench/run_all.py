@@ -362,7 +362,7 @@ def main() -> None:
                    + "\n", encoding="utf-8")
     growth = growth_section(results_dir)
     if growth:
-        write_section(GROWTH, growth, results_dir / "RESULTS.md")
+        write_section(GROWTH, growth, results_dir / "RESULTS.md", sized=False)
 
     print(f"\n\n# Summary ({parties:,} parties, `{data}`; sections in {results_dir / 'RESULTS.md'})\n")
     print("| step | exit | wall | peak RSS of the step's processes | Neo4j peak RSS | load average before → after |")
