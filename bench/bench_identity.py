@@ -178,13 +178,7 @@ def run_loaded(data: Path) -> dict[str, Any]:
     scan = _forked(_scan_child)  # the baseline, same graph, same run
     reset = neo4j_peak_reset(pid)
     out, wall, peak = run_cli(["link", "--json"])
-    # the summary is the JSON object that starts on the first line holding only "{" (tolerates
-    # anything printed before it; DuckDB's progress bars on stdout are off since scoring.py says so)
-    lines = out.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip() == "{"), None)
-    if first is None:
-        raise SystemExit(f"debtgraph link --json printed no JSON summary: {out[-2000:]}")
-    summary = json.loads("\n".join(lines[first:]))
+    summary = json.loads(out)  # stdout holds only the summary (scoring.py turns DuckDB's progress bars off)
     neo4j_mb = neo4j_peak_mb(pid)
     with Graph() as graph:
         after = {r["status"]: r["n"] for r in graph.read(cypher("same_as"))}
