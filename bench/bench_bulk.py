@@ -20,6 +20,13 @@ In the same run, on the same server, from an empty database each time:
 4. elements/s of both (elements = nodes + relationships of the graph), their ratio, into
    RESULTS.md ("## Bulk first load") and results/<size>/bulk.json.
 
+`--transactional-from results/<size>/load.json --leave-loaded` is how bench/run_all.py calls it
+after its load step: the transactional figures are that step's (same run, same server, same
+dataset), so a 1M pipeline loads the dataset transactionally once, not twice. The database is
+emptied (not timed), the bulk first load runs as above, its graph must have the node and
+relationship counts the load step recorded, and it STAYS LOADED for the steps after (the two
+graphs are identical, property by property: tests/test_loaders_bulk.py).
+
 `--collect-only` measures the memory side without a server: the cleaning, the in-memory graph and
 the importer's files of the whole dataset (into a temporary directory), with the process's peak RSS
 (the figure that says whether 1M parties fit) — prints JSON, writes nothing else.
@@ -96,6 +103,11 @@ def main() -> None:
                         help="without --data: the dataset bench/data/detect-<N>-<seed> (generated if missing)")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md or results/")
+    parser.add_argument("--transactional-from", type=Path,
+                        help="a load.json of bench_load.py from the same run: its transactional figures "
+                             "instead of loading the dataset again")
+    parser.add_argument("--leave-loaded", action="store_true",
+                        help="leave the bulk-loaded graph in the database (needs --transactional-from)")
     parser.add_argument("--collect-only", action="store_true",
                         help="no server: clean, collect and write the importer's files; peak RSS (prints JSON)")
     args = parser.parse_args()
@@ -105,6 +117,9 @@ def main() -> None:
     if args.collect_only:
         collect_only(exports)
         return
+    if args.leave_loaded and not args.transactional_from:
+        raise SystemExit("--leave-loaded needs --transactional-from (otherwise the transactional load replaces it)")
+    loaded = _load_figures(args.transactional_from, truth["parties"]) if args.transactional_from else None
     for directory, source in exports:
         if directory.resolve().name != source:
             raise SystemExit(f"{directory}: --bulk-initial names exports by their directory, truth.json says {source}")
@@ -124,26 +139,21 @@ def main() -> None:
         load_avg.append(os.getloadavg()[0])
         with Graph() as graph:
             bulk_counts = graph.counts()
-            graph.reset()
-        tx_seconds = tx_wall = 0.0
-        tx_peak = 0.0
-        tx_elements = 0
-        for directory, source in exports:
-            print(f"transactional load of {source} …", file=sys.stderr)
-            summary, wall, peak = _cli(["load", str(directory), "--source", source,
-                                        "--rejects", str(Path(tmp) / f"tx-{source}.csv")])
-            tx_seconds += summary["seconds"]
-            tx_wall += wall
-            tx_peak = max(tx_peak, peak)
-            tx_elements += summary["nodes_created"] + summary["relationships_created"]
+            if not args.leave_loaded:
+                graph.reset()
+        if loaded is not None:
+            tx_seconds, tx_wall, tx_peak = loaded["seconds"], loaded["wall_seconds"], loaded["peak_bytes"]
+            tx_elements, tx_counts = loaded["elements"], loaded["counts"]
+            # the load step counted what its loads created (no Export nodes): compare like with like
+            bulk_counts = {"nodes": bulk["nodes"], "relationships": bulk["relationships"]}
+        else:
+            tx_seconds, tx_wall, tx_peak, tx_elements, tx_counts = _transactional(exports, Path(tmp))
         load_avg.append(os.getloadavg()[0])
         with Graph() as graph:
-            tx_counts = graph.counts()
-            graph.reset()
             left = graph.counts()
     if bulk_counts != tx_counts:
         raise SystemExit(f"the two loads built graphs of different sizes: bulk {bulk_counts}, transactional {tx_counts}")
-    if left["nodes"] or left["relationships"]:
+    if not args.leave_loaded and (left["nodes"] or left["relationships"]):
         raise SystemExit(f"the database is not empty at the end: {left}")
 
     elements = bulk["nodes"] + bulk["relationships"]
@@ -161,12 +171,50 @@ def main() -> None:
         "transactional_elements_per_s": round(tx_rate), "transactional_peak_rss_mb": round(tx_peak / 1024**2),
         "ratio": round(bulk_rate / tx_rate, 2), "ratio_wall": round(bulk_rate / tx_rate_wall, 2),
         "load_average": load_avg, **info,
+        "transactional_source": (f"the load step of the same run ({loaded['file']}, {loaded['run_at']})"
+                                 if loaded else "this script, after the bulk load"),
     }
     print(json.dumps(figures, indent=1), file=sys.stderr)
     if args.no_results:
         return
     write_section(SECTION, render(figures, truth["parties"], len(exports)))
     write_json("bulk", truth["parties"], figures)
+
+
+def _transactional(exports: list[tuple[Path, str]], tmp: Path) -> tuple[float, float, float, int, dict[str, int]]:
+    """Every export loaded by `debtgraph load`, one subprocess each: load seconds, wall, peak RSS, elements, counts.
+
+    Leaves the database empty.
+    """
+    tx_seconds = tx_wall = tx_peak = 0.0
+    tx_elements = 0
+    for directory, source in exports:
+        print(f"transactional load of {source} …", file=sys.stderr)
+        summary, wall, peak = _cli(["load", str(directory), "--source", source,
+                                    "--rejects", str(tmp / f"tx-{source}.csv")])
+        tx_seconds += summary["seconds"]
+        tx_wall += wall
+        tx_peak = max(tx_peak, peak)
+        tx_elements += summary["nodes_created"] + summary["relationships_created"]
+    with Graph() as graph:
+        counts = graph.counts()
+        graph.reset()
+    return tx_seconds, tx_wall, tx_peak, tx_elements, counts
+
+
+def _load_figures(path: Path, parties: int) -> dict[str, Any]:
+    """The transactional figures of bench_load.py's JSON; refused when it is of another dataset size."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"--transactional-from {path}: {exc}") from exc
+    if data.get("bench") != "load" or data.get("parties") != parties:
+        raise SystemExit(f"--transactional-from {path}: not bench_load.py's figures for {parties:,} parties "
+                         f"(bench {data.get('bench')!r}, parties {data.get('parties')!r})")
+    return {"seconds": data["seconds"], "wall_seconds": data["wall_seconds"],
+            "peak_bytes": data["loader_peak_rss_mb"] * 2**20, "elements": data["elements"],
+            "counts": {"nodes": data["nodes"], "relationships": data["relationships"]},
+            "file": str(path), "run_at": data.get("run_at", "?")}
 
 
 def render(f: dict[str, Any], parties: int, exports: int) -> str:
@@ -188,7 +236,7 @@ def render(f: dict[str, Any], parties: int, exports: int) -> str:
 each time, same run, same server ({f['neo4j']}, heap {f['heap']}, page cache {f['pagecache']}); {machine()};
 load average {', '.join(f'{x:.1f}' for x in f['load_average'])} (before, between, after). Elements = nodes +
 relationships of the graph ({f['nodes']:,} + {f['relationships']:,} = {elements:,}; the transactional load made
-the same numbers).
+the same numbers). Transactional figures: {f.get('transactional_source', 'this script, after the bulk load')}.
 
 | first load | seconds | elements/s | peak RSS (Python) |
 |---|---:|---:|---:|

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import common  # noqa: E402
 import run_all  # noqa: E402
 
-STEPS = "generator,ceiling,load,detect,network,identity"
+STEPS = "generator,ceiling,load,bulk,detect,network,identity"
 
 
 @pytest.mark.slow
@@ -50,9 +50,14 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert [e["source"] for e in load["exports"]] == ["sh0104-xuhui", "sh0109-hongkou", "sh0115-pudong"]
     assert load["driver"].startswith("neo4j-python ") and "5." in load["neo4j"]
 
+    bulk = res["bulk"]  # compared with the load step's figures, not with a second transactional load
+    assert bulk["elements"] == load["elements"] and bulk["bulk_elements_per_s"] > 0
+    assert bulk["transactional_seconds"] == round(load["seconds"], 2) and "load step of the same run" in \
+        bulk["transactional_source"]
+
     detect = res["detect"]
     assert len(detect["detectors"]) == 10 and detect["all_ok"]
-    assert detect["party_nodes"] == load["party_nodes"]  # measured on the graph the load step left
+    assert detect["party_nodes"] == load["party_nodes"]  # measured on the graph the bulk step left
     assert detect["case_alerts_p95_s"] > 0 and detect["neo4j_peak_rss_mb"] > 100
 
     network = res["network"]
@@ -69,7 +74,7 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert planted["precision"] > 0.9 and planted["recall"] > 0.5
 
     text = (tmp_path / "res" / "RESULTS.md").read_text(encoding="utf-8")
-    for heading in ("## Write ceiling", "## Loading", "## Detectors", "## Network on the loaded dataset",
+    for heading in ("## Write ceiling", "## Loading", "## Bulk first load", "## Detectors", "## Network on the loaded dataset",
                     "## Identity linking on the loaded dataset"):
         assert f"\n{heading} — 300 parties\n" in text  # each size keeps its own section
     assert "| detect |" in proc.stdout and "| identity |" in proc.stdout  # the summary table
