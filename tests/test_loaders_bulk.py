@@ -166,3 +166,19 @@ def test_each_declaration_writes_what_its_statement_writes(name: str) -> None:
 def test_every_statement_that_merges_rows_has_a_declaration() -> None:
     merging = {f"load/{p.stem}" for p in QUERIES.glob("*.cypher") if "UNWIND $rows" in p.read_text(encoding="utf-8")}
     assert merging == set(STATEMENTS)
+
+
+def test_the_importers_peak_memory_is_its_own_not_the_loaders(tmp_path: Path) -> None:
+    # getrusage(RUSAGE_CHILDREN) would report the loader's own high-water mark for any child it
+    # starts after cleaning 1M parties; an operator sizing the machine needs the importer's figure
+    import sys
+
+    from loaders.bulk import _run_sampled
+
+    ballast = b"\x01" * (400 * 2**20)  # this process now holds 400 MB more than any child below
+    small, small_mb = _run_sampled([sys.executable, "-c", "import time; time.sleep(1.2)"], {}, tmp_path)
+    big, big_mb = _run_sampled([sys.executable, "-c", "import time; b = b'1' * (200 * 2**20); time.sleep(1.2)"],
+                               {}, tmp_path)
+    assert len(ballast) and small.returncode == 0 and big.returncode == 0
+    assert 0 < small_mb < 100
+    assert 200 < big_mb < 400
