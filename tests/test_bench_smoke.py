@@ -80,6 +80,21 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert "| detect |" in proc.stdout and "| identity |" in proc.stdout  # the summary table
 
 
+@pytest.mark.slow
+def test_driver_variants_load_the_same_graph_and_are_reported(graph: Graph, tmp_path: Path) -> None:
+    env = os.environ | {"DEBTGRAPH_BENCH_DATA": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_driver.py"), "--parties", "300",
+                           "--rounds", "1", "--no-results"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]  # it refuses writers that differ
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ") and " s |" in line]
+    assert [r.split(" | ")[0] for r in rows] == ["| pure-Python driver (baseline)", "| with neo4j-rust-ext (adopted)",
+                                                "| async driver API, with neo4j-rust-ext"]
+    assert rows[0].split(" | ")[3] == "1.00"  # the baseline's own ratio
+    for variant in ("python", "rust", "async"):
+        assert f"round 1 {variant}: " in proc.stderr
+
+
 def test_a_loaded_step_refuses_a_graph_of_another_dataset(graph: Graph, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBTGRAPH_BENCH_DATA", str(tmp_path))

@@ -1,0 +1,99 @@
+"""The loader's database writer on the driver's asyncio API, for bench_driver.py's A/B only.
+
+Same contract as ``loaders.load._Writer`` (the Sink the transactional loader writes through):
+statement rows of one chunk in one managed write transaction, chunks committed in the order
+they were cleaned (a later statement MATCHes what an earlier one MERGEd, so they cannot
+overlap), at most ``_PIPELINE_DEPTH`` chunks behind the cleaning. The difference is the driver:
+``neo4j.AsyncGraphDatabase`` on an event loop in a background thread instead of the blocking
+driver in a worker thread. bench_driver.py swaps it in for ``_Writer`` in a child process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from concurrent.futures import Future
+from typing import Any
+
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+
+from graph_model.db import Graph
+from loaders.load import _PIPELINE_DEPTH
+from queries.statements import statement
+
+Parts = list[tuple[str, list[dict[str, Any]]]]
+
+
+class AsyncWriter:
+    """Writes batches through the async driver, one transaction at a time, in order."""
+
+    def __init__(self, graph: Graph, params: dict[str, Any], counters: Any, progress: Any) -> None:
+        self.params = params
+        self.counters = counters
+        self.progress = progress
+        self.database = graph.database
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="debtgraph-async-writer", daemon=True)
+        self.thread.start()
+        settings = graph.settings
+        self.driver = self._call(self._open(settings.uri, (settings.neo4j_user, settings.neo4j_password)))
+        self.lock = self._call(self._make_lock())  # one transaction at a time, in submission order
+        self.pending: deque[tuple[Future[tuple[int, int, int, int]], str, int]] = deque()
+
+    @staticmethod
+    async def _open(uri: str, auth: tuple[str, str]) -> Any:
+        return AsyncGraphDatabase.driver(uri, auth=auth)
+
+    @staticmethod
+    async def _make_lock() -> asyncio.Lock:
+        return asyncio.Lock()
+
+    def _call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def submit(self, parts: Parts, file: str, rows: int) -> None:
+        parts = [(name, rows_) for name, rows_ in parts if rows_]
+        self.pending.append((asyncio.run_coroutine_threadsafe(self._write(parts), self.loop), file, rows))
+        while len(self.pending) > _PIPELINE_DEPTH:
+            self._finish_oldest()
+
+    def drain(self) -> None:
+        while self.pending:
+            self._finish_oldest()
+
+    def close(self) -> None:
+        for fut, _, _ in self.pending:
+            fut.cancel()
+        self._call(self.driver.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+
+    def _finish_oldest(self) -> None:
+        fut, file, rows = self.pending.popleft()
+        nodes, rels, props, labels = fut.result()
+        self.counters.nodes += nodes
+        self.counters.rels += rels
+        self.counters.props += props
+        self.counters.labels += labels
+        self.progress(file, rows)
+
+    async def _write(self, parts: Parts) -> tuple[int, int, int, int]:
+        # asyncio.Lock wakes waiters first come, first served: the submission order is the commit order
+        async with self.lock:
+            if not parts:
+                return 0, 0, 0, 0
+
+            async def work(tx: AsyncManagedTransaction) -> tuple[int, int, int, int]:
+                nodes = rels = props = labels = 0
+                for name, rows in parts:
+                    result = await tx.run(statement(name), {**self.params, "rows": rows})
+                    c = (await result.consume()).counters
+                    nodes += c.nodes_created
+                    rels += c.relationships_created
+                    props += c.properties_set
+                    labels += c.labels_added
+                return nodes, rels, props, labels
+
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
