@@ -1,9 +1,9 @@
 """The loader's database writer on the driver's asyncio API, for bench_driver.py's A/B only.
 
-Same contract as ``loaders.load._Writer`` (the Sink the transactional loader writes through):
-statement rows of one chunk in one managed write transaction, chunks committed in the order
-they were cleaned (a later statement MATCHes what an earlier one MERGEd, so they cannot
-overlap), at most ``_PIPELINE_DEPTH`` chunks behind the cleaning. The difference is the driver:
+Same contract as ``loaders.load._Writer``, whose bookkeeping it inherits: statement rows of one
+chunk in one managed write transaction, chunks committed in the order they were cleaned (a later
+statement MATCHes what an earlier one MERGEd, so they cannot overlap), at most
+``_PIPELINE_DEPTH`` chunks behind the cleaning. Only the writing differs:
 ``neo4j.AsyncGraphDatabase`` on an event loop in a background thread instead of the blocking
 driver in a worker thread. bench_driver.py swaps it in for ``_Writer`` in a child process.
 """
@@ -12,34 +12,30 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import deque
 from concurrent.futures import Future
 from typing import Any
 
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 
 from graph_model.db import Graph
-from loaders.load import _PIPELINE_DEPTH
+from loaders.load import _Writer
 from queries.statements import statement
 
 Parts = list[tuple[str, list[dict[str, Any]]]]
 
 
-class AsyncWriter:
+class AsyncWriter(_Writer):
     """Writes batches through the async driver, one transaction at a time, in order."""
 
     def __init__(self, graph: Graph, params: dict[str, Any], counters: Any, progress: Any) -> None:
-        self.params = params
-        self.counters = counters
-        self.progress = progress
-        self.database = graph.database
+        super().__init__(graph, params, counters, progress)
+        self.pool.shutdown()  # the inherited thread pool is not used
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="debtgraph-async-writer", daemon=True)
         self.thread.start()
         settings = graph.settings
         self.driver = self._call(self._open(settings.uri, (settings.neo4j_user, settings.neo4j_password)))
         self.lock = self._call(self._make_lock())  # one transaction at a time, in submission order
-        self.pending: deque[tuple[Future[tuple[int, int, int, int]], str, int]] = deque()
 
     @staticmethod
     async def _open(uri: str, auth: tuple[str, str]) -> Any:
@@ -52,15 +48,8 @@ class AsyncWriter:
     def _call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
-    def submit(self, parts: Parts, file: str, rows: int) -> None:
-        parts = [(name, rows_) for name, rows_ in parts if rows_]
-        self.pending.append((asyncio.run_coroutine_threadsafe(self._write(parts), self.loop), file, rows))
-        while len(self.pending) > _PIPELINE_DEPTH:
-            self._finish_oldest()
-
-    def drain(self) -> None:
-        while self.pending:
-            self._finish_oldest()
+    def _schedule(self, parts: Parts) -> Future[tuple[int, int, int, int]]:
+        return asyncio.run_coroutine_threadsafe(self._write_async(parts), self.loop)
 
     def close(self) -> None:
         for fut, _, _ in self.pending:
@@ -69,16 +58,7 @@ class AsyncWriter:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
 
-    def _finish_oldest(self) -> None:
-        fut, file, rows = self.pending.popleft()
-        nodes, rels, props, labels = fut.result()
-        self.counters.nodes += nodes
-        self.counters.rels += rels
-        self.counters.props += props
-        self.counters.labels += labels
-        self.progress(file, rows)
-
-    async def _write(self, parts: Parts) -> tuple[int, int, int, int]:
+    async def _write_async(self, parts: Parts) -> tuple[int, int, int, int]:
         # asyncio.Lock wakes waiters first come, first served: the submission order is the commit order
         async with self.lock:
             if not parts:
@@ -95,5 +75,5 @@ class AsyncWriter:
                     labels += c.labels_added
                 return nodes, rels, props, labels
 
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(database=self.graph.database) as session:
                 return await session.execute_write(work)
