@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run_all.py --yes-empty-the-database --size 100k
     .venv/bin/python bench/run_all.py --yes-empty-the-database --size 1m
+    .venv/bin/python bench/run_all.py --yes-empty-the-database --size all  # both, then the growth section
     .venv/bin/python bench/run_all.py --yes-empty-the-database --parties 1500 --results-dir /tmp/smoke  # smoke
     .venv/bin/python bench/run_all.py --yes-empty-the-database --size 1m --only detect,network  # graph loaded
 
@@ -63,7 +64,7 @@ SIZES = {"100k": 100_000, "1m": 1_000_000}
 GROWTH = "## Growth 100k → 1M"
 
 
-def step_args(step: str, parties: int, data: Path, api_loaded_flag: str, network_nodes: int | None = None) -> list[str]:
+def step_args(step: str, parties: int, data: Path, network_nodes: int | None = None) -> list[str]:
     """Arguments of a step's script for this size."""
     small = parties < 10_000  # a smoke run: fewer samples and requests, same code paths
     d = str(data)
@@ -79,7 +80,7 @@ def step_args(step: str, parties: int, data: Path, api_loaded_flag: str, network
         return ["--data", d, "--loaded", "--calls", "50" if small else "500"]
     if step == "api":
         extra = ["--requests", "100", "--serial-requests", "10", "--max-seconds", "20"] if small else []
-        return ["--data", d, api_loaded_flag, "--port", str(_free_port()), *extra]
+        return ["--data", d, "--loaded", "--port", str(_free_port()), *extra]
     if step == "network":
         nodes = network_nodes or (max(parties, 2_000) if small else parties)
         return ["--nodes", str(nodes), "--loaded", "--data", d, "--repeats", "2" if small else "5"]
@@ -309,9 +310,17 @@ def growth_section(results_dir: Path, small: str = "100k", large: str = "1m") ->
     return "\n".join(lines)
 
 
+def sizes_to_run(size: str, parties: int | None) -> list[int]:
+    """The parties of each pipeline to run, in order: --parties N, one --size, or both sizes (--size all)."""
+    if parties:
+        return [parties]
+    return list(SIZES.values()) if size == "all" else [SIZES[size]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", choices=list(SIZES), default="100k")
+    parser.add_argument("--size", choices=[*SIZES, "all"], default="100k",
+                        help="a dataset size, or all: the 100k pipeline, then the 1m one, then the growth section")
     parser.add_argument("--parties", type=int, help="any number of parties instead of --size (a smoke run)")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(STEPS)}")
     parser.add_argument("--network-nodes", type=int,
@@ -327,9 +336,15 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown step(s): {', '.join(unknown)}; known: {', '.join(STEPS)}")
     names = [n for n in STEPS if n in names]  # always in pipeline order
-    parties = args.parties or SIZES[args.size]
+    failed = [parties for parties in sizes_to_run(args.size, args.parties)
+              if not run_pipeline(parties, names, args.results_dir.resolve(), args.network_nodes)]
+    if failed:
+        raise SystemExit(f"a step failed in the pipeline of {', '.join(f'{p:,}' for p in failed)} parties")
+
+
+def run_pipeline(parties: int, names: list[str], results_dir: Path, network_nodes: int | None) -> bool:
+    """One size's pipeline: its steps one after the other, run_all.json, the growth section; True if all exit 0."""
     label = size_label(parties)
-    results_dir = args.results_dir.resolve()
     env = os.environ | {"DEBTGRAPH_BENCH_RESULTS": str(results_dir), "DEBTGRAPH_BENCH_SIZE": label}
     os.environ["DEBTGRAPH_BENCH_RESULTS"] = str(results_dir)
     os.environ["DEBTGRAPH_BENCH_SIZE"] = label
@@ -339,24 +354,16 @@ def main() -> None:
     prepared = time.perf_counter() - started
     print(f"dataset {data} ({parties:,} parties){f', generated in {prepared:.0f} s' if prepared > 1 else ''}",
           flush=True)
-    api_text = (BENCH / "bench_api.py").read_text(encoding="utf-8") if (BENCH / "bench_api.py").exists() else ""
-    api_flag = "--loaded" if '"--loaded"' in api_text else "--skip-load"
 
     steps: list[dict[str, Any]] = []
     for name in names:
-        if name == "bulk" and not (BENCH / "bench_bulk.py").exists():
-            print("\n=== bulk: skipped (bench/bench_bulk.py does not exist yet)", flush=True)
-            steps.append({"step": name, "skipped": "bench/bench_bulk.py does not exist"})
-            continue
-        step_argv = step_args(name, parties, data.relative_to(ROOT) if data.is_relative_to(ROOT) else data, api_flag,
-                              args.network_nodes)
+        step_argv = step_args(name, parties, data.relative_to(ROOT) if data.is_relative_to(ROOT) else data,
+                              network_nodes)
         if name == "bulk" and any(s["step"] == "load" and s.get("exit") == 0 for s in steps):
             # the load step of this run is the transactional side of the comparison: one 1M load, not two
             step_argv += ["--transactional-from", str(results_dir / "results" / label / "load.json"),
                           "--leave-loaded"]
         result = run_step(name, step_argv, env)
-        if name == "api" and api_flag != "--loaded":
-            result["note"] = "bench_api.py has no --loaded yet: ran with --skip-load (no check of the graph)"
         steps.append(result)
         if result["exit"] != 0 and name in ("load", "bulk"):
             print(f"\n{name} failed: the steps after it need its graph; stopping", flush=True)
@@ -376,16 +383,12 @@ def main() -> None:
     print("| step | exit | wall | peak RSS of the step's processes | Neo4j peak RSS | load average before → after |")
     print("|---|---|---|---|---|---|")
     for s in steps:
-        if "skipped" in s:
-            print(f"| {s['step']} | skipped | | | | {s['skipped']} |")
-            continue
         neo = f"{s['neo4j_peak_rss_mb']:,.0f} MB" if s["neo4j_peak_rss_mb"] else "n/a"
         print(f"| {s['step']} | {s['exit']} | {s['wall_seconds']:,.0f} s | {s['python_peak_rss_mb']:,.0f} MB | {neo} | "
               f"{s['load_before']:.1f} → {s['load_after']:.1f} |")
     print(f"\nper-step figures: {out.parent}/*.json" + ("; growth section written" if growth else
                                                          "; growth section: needs results/100k and results/1m"))
-    if any(s.get("exit") for s in steps):
-        raise SystemExit(1)
+    return not any(s.get("exit") for s in steps)
 
 
 if __name__ == "__main__":

@@ -134,3 +134,9 @@ def test_growth_section_compares_the_two_sizes_per_party_and_against_the_targets
     assert rows["no detector > 15 s (at 1M)"].endswith("| — | met |")
     assert rows["alerts of a case < 20 ms p95"].endswith("| met | **not met** |")
     assert rows["controller < 1 s (at 1M)"].endswith("| — | n/a |")  # no network results at either size
+
+
+def test_one_command_runs_both_sizes_in_order() -> None:
+    assert run_all.sizes_to_run("all", None) == [100_000, 1_000_000]  # growth needs both; the small one first
+    assert run_all.sizes_to_run("1m", None) == [1_000_000]
+    assert run_all.sizes_to_run("all", 300) == [300]  # --parties: a smoke run of its own size
