@@ -183,16 +183,6 @@ def neo4j_pid() -> int | None:
     return st.pid if st.state == "running" else None
 
 
-def _status_kb(pid: int, field: str) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 def neo4j_peak_reset(pid: int | None) -> bool:
     """Start a new peak for the server's RSS (VmHWM) so that the next reading is this step's own peak.
 
@@ -210,7 +200,9 @@ def neo4j_peak_reset(pid: int | None) -> bool:
 
 def neo4j_peak_mb(pid: int | None) -> float | None:
     """Peak RSS of the Neo4j JVM (VmHWM) in MB since the start or the last reset."""
-    kb = _status_kb(pid, "VmHWM") if pid else None
+    from neo4j_local.server import status_kb
+
+    kb = status_kb(pid, "VmHWM") if pid else None
     return None if kb is None else kb / 1024
 
 

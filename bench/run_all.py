@@ -59,6 +59,8 @@ sys.path.insert(0, str(BENCH))
 
 from common import dataset, machine, neo4j_pid, size_label, wait_peak, write_section  # noqa: E402
 
+from neo4j_local.server import status_kb  # noqa: E402
+
 STEPS = ["generator", "ceiling", "load", "bulk", "detect", "api", "network", "identity"]
 SIZES = {"100k": 100_000, "1m": 1_000_000}
 GROWTH = "## Growth 100k → 1M"
@@ -113,12 +115,8 @@ class _RssSampler:
 
     def _sample(self) -> None:
         self.pid = neo4j_pid() or self.pid
-        try:
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-        except (OSError, ValueError):
-            pass
+        if self.pid:
+            self.peak_kb = max(self.peak_kb, status_kb(self.pid, "VmRSS") or 0)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

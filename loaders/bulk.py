@@ -513,12 +513,7 @@ def _run_sampled(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[subpro
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_kb = 0
     while True:
-        try:
-            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak_kb = max(peak_kb, int(line.split()[1]))
-        except (OSError, ValueError):
-            pass  # not started yet, or already gone
+        peak_kb = max(peak_kb, server.status_kb(proc.pid, "VmHWM") or 0)  # None once it is gone
         try:
             out, err = proc.communicate(timeout=0.5)
             break

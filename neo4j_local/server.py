@@ -166,6 +166,17 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def status_kb(pid: int, field: str) -> int | None:
+    """A kB field of /proc/<pid>/status (VmRSS, VmHWM …); None when the process or the field is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def _is_our_server(pid: int) -> bool:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
