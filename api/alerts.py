@@ -16,10 +16,12 @@ from api.results import NotFound
 from graph_model.db import Graph
 from graph_model.settings import Settings
 from graph_model.types.case_numbers import normalise_case_no
+from graph_model.types.dates import check_filter_day
 from queries.alerts import (
     SORTS,
     AlertError,
     AlertNotFound,
+    StatusConflict,
     alert_events,
     alerts_of_case,
     configured_registry,
@@ -32,9 +34,8 @@ from queries.alerts import (
 from queries.registry import QueryError
 from queries.statements import statement
 
-
-class AlertConflict(ValueError):
-    """A status change the workflow refuses from the alert's current status (HTTP 409)."""
+AlertConflict = StatusConflict
+"""A status change the workflow refuses from the alert's current status (HTTP 409); StaleVersion (412) is one."""
 
 
 def case_alerts(graph: Graph, case_no: str) -> tuple[str, list[dict[str, Any]]]:
@@ -57,11 +58,17 @@ def alert_page(graph: Graph, *, detector: str | None = None, court_code: str | N
                min_score: float | None = None, page: int = 1, page_size: int = 50, sort: str = "score",
                order: str = "desc") -> dict[str, Any]:
     """One page of alerts (first seen in [since, until], both whole days) and the total matching the filters,
-    ordered by score, first_seen or last_seen, `order` desc or asc."""
+    ordered by score, first_seen or last_seen, `order` desc or asc. A day outside FILTER_DAYS
+    (graph_model.types.dates) is a QueryError naming since or until (HTTP 422)."""
     if order not in ("asc", "desc"):
         raise QueryError(f"order {order!r} is not asc or desc", "order")
     if sort not in SORTS:
         raise QueryError(f"sort {sort!r} is not one of {', '.join(SORTS)}", "sort")
+    for name, day in (("since", since), ("until", until)):
+        try:
+            check_filter_day(day, name)
+        except ValueError as exc:
+            raise QueryError(str(exc), name) from None
     if since and until and until < since:
         raise QueryError(f"until {until.isoformat()} is before since {since.isoformat()}", "until")
     chosen = list(statuses) if statuses else None
@@ -86,16 +93,31 @@ def alert_detail(graph: Graph, key: str) -> dict[str, Any]:
             "evidence": evidence.to_json()}
 
 
-def change_status(graph: Graph, key: str, status: str, actor: str, reason: str) -> dict[str, Any]:
-    """Move an alert along the workflow as `actor`; NotFound, AlertConflict (refused change) or QueryError."""
+def change_status(graph: Graph, key: str, status: str, actor: str, reason: str,
+                  expected_version: int | None = None) -> dict[str, Any]:
+    """Move an alert along the workflow as `actor` (compare-and-set).
+
+    NotFound; StatusConflict (the workflow refuses it from the status found: 409) or its StaleVersion
+    (changed since `expected_version` was read: 412); QueryError for a bad request.
+    """
     if not reason.strip():
         raise QueryError("reason: a status change needs a reason", "reason")
     try:
-        set_status(graph, key, status, actor, reason)
+        set_status(graph, key, status, actor, reason, expected_version=expected_version)
     except AlertNotFound as exc:
         raise NotFound(str(exc)) from None
+    except StatusConflict:
+        raise
     except AlertError as exc:
-        raise AlertConflict(str(exc)) from None
+        raise QueryError(str(exc), "status") from None
+    return alert_detail(graph, key)
+
+
+def case_alert_detail(graph: Graph, case_no: str, key: str) -> dict[str, Any]:
+    """One of a case's alerts (as the case system lists them) with evidence and history; NotFound otherwise."""
+    _, alerts = case_alerts(graph, case_no)
+    if key not in {a["key"] for a in alerts}:
+        raise NotFound(f"alert {key} is not one of the open alerts of case {case_no}")
     return alert_detail(graph, key)
 
 

@@ -1,7 +1,8 @@
 """API keys and roles: who may do what, shared by the HTTP API and `debtgraph keys`.
 
-A key is a high-entropy random string shown once at creation; the graph keeps
-only its SHA-256 (an :ApiKey node), so a stolen database does not yield keys.
+A key is a high-entropy random string shown once at creation; the security store
+(api.security_store, SQLite beside the data directory, never the graph) keeps only
+its SHA-256, so neither a stolen store nor the console yields keys.
 What each role may do is declared once, in :data:`PERMISSIONS`; routes name the
 permission they need and the tests check every route against this table.
 """
@@ -17,12 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.results import NotFound
-from graph_model.db import Graph
-from graph_model.schema import MODEL
-from graph_model.subgraph import plain
-from queries.statements import statement
+from api.security_store import SecurityStore
 
-ROLES: tuple[str, ...] = tuple(MODEL.node("ApiKey").properties["role"].enum)
+ROLES: tuple[str, ...] = ("judge", "investigator", "case_system", "admin")
 KEY_PREFIX = "dg_"
 
 # Every permission a route may require, and the roles that hold it. The one place to change access.
@@ -30,7 +28,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meta:read": frozenset({"judge", "investigator", "case_system", "admin"}),  # version, own identity
     "parties:read": frozenset({"judge", "investigator", "admin"}),
     "cases:read": frozenset({"judge", "investigator", "case_system", "admin"}),
-    "alerts:read": frozenset({"judge", "investigator", "case_system", "admin"}),
+    "alerts:case": frozenset({"judge", "investigator", "case_system", "admin"}),  # one case's alerts, with evidence
+    "alerts:read": frozenset({"judge", "investigator", "admin"}),  # every alert: the list, inbox, dashboard
     "alerts:write": frozenset({"judge", "investigator", "admin"}),  # change an alert's status
     "alerts:detect": frozenset({"admin"}),  # run the detectors now and store their alerts
     "network:read": frozenset({"judge", "investigator", "admin"}),  # control, debtor groups, cycles, paths
@@ -79,11 +78,7 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def _key_row(row: dict[str, Any]) -> dict[str, Any]:
-    return plain(row)
-
-
-def create_key(graph: Graph, name: str, role: str) -> tuple[str, dict[str, Any]]:
+def create_key(store: SecurityStore, name: str, role: str) -> tuple[str, dict[str, Any]]:
     """Create a key; returns (the key — shown once, never stored —, its record)."""
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -91,27 +86,24 @@ def create_key(graph: Graph, name: str, role: str) -> tuple[str, dict[str, Any]]
     if role not in ROLES:
         raise KeyProblem(f"role {role!r} is not one of {', '.join(ROLES)}", "role")
     key = new_key()
-    rows = graph.write(statement("internal/keys/create"), {
-        "key_hash": hash_key(key), "name": name, "role": role,
-        "created_at": dt.datetime.now(dt.UTC),
-    })
-    if not rows:
+    row = store.create_key(name=name, role=role, key_hash=hash_key(key), created_at=dt.datetime.now(dt.UTC))
+    if row is None:
         raise KeyProblem(f"a key named {name!r} exists already (names stay taken after revocation)", "name",
                          conflict=True)
-    return key, _key_row(rows[0])
+    return key, row
 
 
-def list_keys(graph: Graph) -> list[dict[str, Any]]:
-    return [_key_row(r) for r in graph.read(statement("internal/keys/list"))]
+def list_keys(store: SecurityStore) -> list[dict[str, Any]]:
+    return store.list_keys()
 
 
-def revoke_key(graph: Graph, name: str) -> dict[str, Any]:
+def revoke_key(store: SecurityStore, name: str) -> dict[str, Any]:
     """Revoke a key; this process stops trusting it at once (others within their cache time)."""
-    rows = graph.write(statement("internal/keys/revoke"), {"name": name})
+    row = store.revoke_key(name, dt.datetime.now(dt.UTC))
     KEY_CACHE.forget(name)
-    if not rows:
+    if row is None:
         raise NotFound(f"no API key named {name!r}")
-    return _key_row(rows[0])
+    return row
 
 
 class KeyCache:
@@ -164,28 +156,28 @@ class KeyCache:
 KEY_CACHE = KeyCache()
 
 
-def authenticate(graph: Graph, key: str, cache_seconds: float = 0.0) -> Principal | None:
+def authenticate(store: SecurityStore, key: str, cache_seconds: float = 0.0) -> Principal | None:
     """The principal for a presented key, or None when unknown or revoked."""
     if not key or len(key) > 200:
         return None
-    return principal_for_hash(graph, hash_key(key), cache_seconds)
+    return principal_for_hash(store, hash_key(key), cache_seconds)
 
 
-def principal_for_hash(graph: Graph, key_hash: str, cache_seconds: float = 0.0) -> Principal | None:
+def principal_for_hash(store: SecurityStore, key_hash: str, cache_seconds: float = 0.0) -> Principal | None:
     """Look a key up by its hash (session cookies carry the hash, re-checked on every request).
 
     With ``cache_seconds`` > 0 a key found valid is trusted that long in this process (:class:`KeyCache`).
     """
-    scope = (graph.settings.uri, graph.database)
+    scope = (str(store.path), "")
     generation = KEY_CACHE.generation
     if cache_seconds > 0:
         cached = KEY_CACHE.get(scope, key_hash)
         if cached is not None:
             return cached
-    rows = graph.read(statement("internal/keys/find"), {"key_hash": key_hash})
-    if not rows or rows[0]["revoked"]:
+    row = store.find_key(key_hash)
+    if row is None or row["revoked"]:
         return None
-    principal = Principal(name=rows[0]["name"], role=rows[0]["role"], key_hash=key_hash)
+    principal = Principal(name=row["name"], role=row["role"], key_hash=key_hash)
     if cache_seconds > 0:
         KEY_CACHE.put(scope, principal, cache_seconds, generation)
     return principal

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.security_store import SecurityStore
 from graph_model.db import Graph
 from graph_model.subgraph import plain
 from queries.statements import statement
@@ -64,16 +65,12 @@ def party_alerts(graph: Graph, uid: str, include_resolved: bool = False) -> list
     return [plain(dict(r["alert"])) for r in rows]
 
 
-def mark_inbox_visit(graph: Graph, key_hash: str, now: dt.datetime | None = None) -> dt.datetime | None:
+def mark_inbox_visit(store: SecurityStore, key_hash: str, now: dt.datetime | None = None) -> dt.datetime | None:
     """Record that the key opened the alert inbox now; the previous visit (None the first time).
 
-    Kept on the key's (:ApiKey) node, so "new since last visit" follows the key across browsers.
+    Kept with the key in the security store, so "new since last visit" follows the key across browsers.
     """
-    rows = graph.write(statement("pages/inbox_visit"), {"key_hash": key_hash, "now": now or dt.datetime.now(dt.UTC)})
-    if not rows or rows[0]["previous"] is None:
-        return None
-    previous = rows[0]["previous"]
-    return previous.to_native() if hasattr(previous, "to_native") else previous
+    return store.mark_inbox_visit(key_hash, now or dt.datetime.now(dt.UTC))
 
 
 def party_names(graph: Graph, uids: list[str]) -> dict[str, str]:

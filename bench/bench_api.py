@@ -305,7 +305,9 @@ def main() -> None:
     import tempfile
 
     from api import auth
+    from api.security_store import store_for
     from graph_model.db import Graph
+    from graph_model.settings import get_settings
 
     data = _dataset(args)
     truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
@@ -316,7 +318,8 @@ def main() -> None:
                                "RETURN parties, count(c) AS cases")[0]
         alerts = graph.read("MATCH (a:Alert) WHERE a.status <> 'resolved' RETURN count(a) AS n")[0]["n"]
         cases, parties, picked = _inputs(graph, max(args.requests, args.open_requests, 500), args.seed)
-        keys = {role: auth.create_key(graph, f"bench-{role}-{stamp}", role)[0] for role in ("case_system", "judge")}
+        store = store_for(get_settings())  # the store `debtgraph serve` below opens (same settings)
+        keys = {role: auth.create_key(store, f"bench-{role}-{stamp}", role)[0] for role in ("case_system", "judge")}
         server = graph.server_info()
     load_before = os.getloadavg()
     base = f"http://127.0.0.1:{args.port}"
@@ -362,9 +365,8 @@ def main() -> None:
     finally:
         _stop(proc)
     load_after = os.getloadavg()
-    with Graph() as graph:
-        for role in keys:
-            auth.revoke_key(graph, f"bench-{role}-{stamp}")
+    for role in keys:
+        auth.revoke_key(store, f"bench-{role}-{stamp}")
 
     health, me = results["health"], results["me"]
     rows = []

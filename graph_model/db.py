@@ -100,10 +100,12 @@ class Graph:
             session.run(_q(text), params or {}).consume()
 
     @contextmanager
-    def session(self, read_only: bool = True) -> Iterator[Any]:
+    def session(self, read_only: bool = True, fetch_size: int | None = None) -> Iterator[Any]:
+        """A driver session on the configured database; `fetch_size` records per batch when results are streamed."""
         mode = "READ" if read_only else "WRITE"
+        extra: dict[str, Any] = {"fetch_size": fetch_size} if fetch_size else {}
         with self.driver.session(database=self.database, default_access_mode=mode,
-                                 bookmark_manager=self.bookmarks) as session:
+                                 bookmark_manager=self.bookmarks, **extra) as session:
             yield session
 
     # -- administration --------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,12 +43,35 @@ class Settings(BaseSettings):
     debtgraph_session_secret: str = Field("", description="signs web session cookies; empty = random per process")
     debtgraph_max_upload_mb: int = Field(200, description="largest export upload the API accepts, in MB")
     debtgraph_console_row_limit: int = Field(1000, description="rows the Cypher console returns at most")
+    debtgraph_console_byte_limit: int = Field(
+        2_000_000, ge=1000, description="bytes of JSON a console or saved-query result holds at most (rows and "
+                                        "graph together); rows stop once it is spent")
+    debtgraph_console_value_limit: int = Field(
+        100_000, ge=100, description="bytes of JSON one value of a console result may take; a larger value is "
+                                     "replaced by a marker {truncated: true, …}")
     debtgraph_key_cache_seconds: float = Field(
         5.0, ge=0, description="how long an API process trusts a key it has checked (0 = check every request); "
                                "a key revoked through another process keeps working in this one at most this long")
     debtgraph_audit_commit_ms: float = Field(
         2.0, ge=0, description="group commit of audit events: the writer gathers events this long before committing")
     debtgraph_audit_batch: int = Field(256, ge=1, description="group commit: at most this many events per transaction")
+    debtgraph_security_db: Path | None = Field(
+        None, description="SQLite file of the API keys and the audit trail (kept out of the graph, where the "
+                          "console could read them); default <data dir>/security.sqlite3")
+    debtgraph_trusted_proxies: str = Field(
+        "", description="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is "
+                        "believed for the audit trail's client address; empty = none")
+
+    @field_validator("debtgraph_trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"DEBTGRAPH_TRUSTED_PROXIES: {part.strip()!r} is not an address or network") from exc
+        return value
 
     @property
     def local(self) -> bool:
@@ -61,6 +85,10 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.debtgraph_data_dir.expanduser().resolve()
+
+    @property
+    def security_db(self) -> Path:
+        return (self.debtgraph_security_db or self.data_dir / "security.sqlite3").expanduser().resolve()
 
 
 @lru_cache

@@ -43,6 +43,9 @@ class GNode:
                 return label
         return self.labels[0] if self.labels else "Node"
 
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "labels": self.labels, "kind": self.kind, "properties": self.properties}
+
 
 @dataclass
 class GRel:
@@ -51,6 +54,9 @@ class GRel:
     start: str  # element id of the start node
     end: str
     properties: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "start": self.start, "end": self.end, "properties": self.properties}
 
 
 @dataclass
@@ -100,10 +106,8 @@ class Subgraph:
         return {
             "subject": self.subject,
             "truncated": self.truncated,
-            "nodes": [{"id": n.id, "labels": n.labels, "kind": n.kind, "properties": n.properties}
-                      for n in self.nodes.values()],
-            "relationships": [{"id": r.id, "type": r.type, "start": r.start, "end": r.end,
-                               "properties": r.properties} for r in self.relationships.values()],
+            "nodes": [n.to_json() for n in self.nodes.values()],
+            "relationships": [r.to_json() for r in self.relationships.values()],
         }
 
     @classmethod

@@ -20,10 +20,13 @@ import yaml
 
 from graph_model.db import Graph
 from graph_model.types import clean_date
+from graph_model.types.text import fulltext_query
 
 QUERIES_DIR = Path(__file__).parent
 BUILTIN_GROUPS = ("detectors", "saved")
-PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "list<string>", "list<date>")
+# `fulltext`: search text for a full-text index (db.index.fulltext.queryNodes); Lucene syntax is escaped, so the
+# text is searched as typed (graph_model.types.text.fulltext_query).
+PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "list<string>", "list<date>", "fulltext")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
@@ -88,6 +91,8 @@ class Parameter:
 def _convert(kind: str, raw: Any) -> Any:
     if kind == "string":
         return str(raw)
+    if kind == "fulltext":
+        return fulltext_query(raw)
     if kind == "integer":
         if isinstance(raw, bool):
             raise ValueError("booleans are not integers")

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api import auth
 from api.http import create_app
+from api.security_store import SecurityStore, store_for
 from graph_model.db import Graph
 
 
@@ -24,6 +25,7 @@ class Api:
     client: TestClient
     graph: Graph
     keys: dict[str, str]  # role → key
+    store: SecurityStore  # the app's keys and audit trail
 
     def headers(self, role: str) -> dict[str, str]:
         return {"X-API-Key": self.keys[role]}
@@ -35,11 +37,14 @@ class Api:
         return self.client.post(url, headers=self.headers(role), **kw)  # type: ignore[arg-type]
 
 
-def make_api(graph: Graph, data_dir: Path) -> Api:
-    settings = graph.settings.model_copy(update={"debtgraph_data_dir": data_dir})
-    app = create_app(settings, graph=graph)
-    keys = {role: auth.create_key(graph, f"test-{role}", role)[0] for role in auth.ROLES}
-    return Api(app, TestClient(app), graph, keys)
+def make_api(graph: Graph, data_dir: Path, **settings_update: object) -> Api:
+    """An app whose data directory (and so security store, <data_dir>/security.sqlite3) is `data_dir`."""
+    settings = graph.settings.model_copy(update={"debtgraph_data_dir": data_dir, "debtgraph_security_db": None,
+                                                 **settings_update})
+    store = store_for(settings)
+    app = create_app(settings, graph=graph, store=store)
+    keys = {role: auth.create_key(store, f"test-{role}", role)[0] for role in auth.ROLES}
+    return Api(app, TestClient(app), graph, keys, store)
 
 
 @pytest.fixture

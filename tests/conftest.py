@@ -23,6 +23,7 @@ os.environ.setdefault("DEBTGRAPH_HEAP", "1g")
 os.environ.setdefault("DEBTGRAPH_PAGECACHE", "512m")
 os.environ.setdefault("NEO4J_PASSWORD", "debtgraph-test")
 
+from api.security_store import SecurityStore, open_store  # noqa: E402
 from graph_model.db import Graph  # noqa: E402
 from graph_model.settings import Settings  # noqa: E402
 from neo4j_local import server  # noqa: E402
@@ -30,7 +31,27 @@ from neo4j_local import server  # noqa: E402
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    # The security store is per test (see security_db); the session's settings name none of them.
+    return Settings(debtgraph_security_db=None)
+
+
+@pytest.fixture(autouse=True)
+def security_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test has its own security store (keys, audit trail): the CLI and child processes find it by
+    DEBTGRAPH_SECURITY_DB, apps made by tests/api_helpers by their data directory (the same file)."""
+    from graph_model.settings import get_settings
+
+    path = tmp_path / "security.sqlite3"
+    monkeypatch.setenv("DEBTGRAPH_SECURITY_DB", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def store(security_db: Path) -> SecurityStore:
+    """The test's security store."""
+    return open_store(security_db)
 
 
 @pytest.fixture(scope="session")

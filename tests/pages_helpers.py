@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from api import auth
+from api.security_store import open_store
 from graph_model.db import Graph
 from loaders.load import load_export
 from queries.alerts import run_detectors, store_runs
@@ -51,4 +52,5 @@ def seed(graph: Graph, tmp: Path) -> dict[str, str]:
     load_export(graph, write_xss_export(tmp), "xss-court", rejects=tmp / "xss.rejects.csv")
     as_of = dt.date.fromisoformat(expected["as_of"])
     store_runs(graph, run_detectors(graph, Registry(), as_of=as_of), as_of)
-    return {role: auth.create_key(graph, f"web-{role}", role)[0] for role in auth.ROLES}
+    store = open_store(tmp / "security.sqlite3")  # the store of an app whose data directory is `tmp`
+    return {role: auth.create_key(store, f"web-{role}", role)[0] for role in auth.ROLES}

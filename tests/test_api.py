@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from typing import Any
 
 import api_helpers
@@ -78,19 +79,6 @@ def test_no_route_answers_without_a_valid_key(api: Api) -> None:
             assert res.status_code == 401, (method, path, headers, res.status_code, res.text)
             assert res.headers["content-type"].startswith("application/problem+json")
             assert res.json()["status"] == 401
-
-
-def test_roles_below_the_requirement_get_403_and_roles_holding_it_get_past(api: Api) -> None:
-    for method, path, perm in _route_table(api.app):
-        if perm is None:
-            continue
-        for role in auth.ROLES:
-            res = api.client.request(method, path, headers=api.headers(role))
-            if role in auth.PERMISSIONS[perm]:
-                assert res.status_code not in (401, 403), (method, path, role, res.text)
-            else:
-                assert res.status_code == 403, (method, path, role, res.status_code, res.text)
-                assert role in res.json()["detail"]
 
 
 def test_bearer_token_and_revoked_key(api: Api) -> None:
@@ -168,7 +156,7 @@ def test_keys_created_once_listed_without_hashes_and_revoked(api: Api) -> None:
     created = res.json()
     key = created["key"]
     assert key.startswith("dg_") and len(key) > 40 and created["role"] == "judge"
-    stored = api.graph.read("MATCH (k:ApiKey {name: 'judge-wang'}) RETURN k {.*} AS k")[0]["k"]
+    stored = dict(api.store.con.execute("SELECT * FROM api_keys WHERE name = 'judge-wang'").fetchone())
     assert key not in json.dumps(stored, default=str) and stored["key_hash"] == auth.hash_key(key)
     assert api.client.get("/api/v1/me", headers={"X-API-Key": key}).json()["role"] == "judge"
 
@@ -235,14 +223,20 @@ def test_audit_pages_and_exports(api: Api) -> None:
     assert events[-1]["action"] == "audit.export"  # the export itself is audited
 
 
-def test_no_statement_updates_or_deletes_audit_events() -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent / "queries"
-    for path in root.rglob("*.cypher"):
-        text = path.read_text(encoding="utf-8")
-        if "AuditEvent" in text:
-            assert not re.search(r"\b(SET|REMOVE|DELETE|MERGE)\b", text), f"{path} changes audit events"
+def test_the_store_refuses_to_change_or_delete_audit_events_and_verify_finds_tampering(api: Api) -> None:
+    for i in range(3):
+        api.get(f"/api/v1/parties/id:p{i}", role="judge")
+    store = api.store
+    for sql in ("UPDATE audit_events SET actor = 'nobody' WHERE seq = 2", "DELETE FROM audit_events WHERE seq = 2"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.con.execute(sql)
+    good = store.verify()
+    assert good.ok and good.events == 3
+    # someone with the file drops the triggers and rewrites an event: the chain breaks at that event
+    store.con.execute("DROP TRIGGER audit_events_no_update")
+    store.con.execute("UPDATE audit_events SET target = 'id:someone-else' WHERE seq = 2")
+    broken = store.verify()
+    assert not broken.ok and broken.broken_at == 2 and broken.events == 1
 
 
 # -- console ---------------------------------------------------------------------------------------------
@@ -273,8 +267,8 @@ REFUSED = [
 
 
 def _story_state(graph: Graph) -> list[dict[str, Any]]:
-    """Everything but the audit trail (which the refused request itself extends)."""
-    return graph.read("MATCH (n) WHERE NOT n:AuditEvent RETURN count(n) AS nodes, "
+    """Everything in the graph (the audit trail is not in it)."""
+    return graph.read("MATCH (n) RETURN count(n) AS nodes, "
                       "collect(DISTINCT labels(n)) AS labels, sum(size(keys(n))) AS props, "
                       "COUNT { ()-[]->() } AS rels")
 

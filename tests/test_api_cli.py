@@ -10,17 +10,18 @@ from typer.testing import CliRunner
 
 from api import auth
 from api.cli import app
+from api.security_store import SecurityStore
 from graph_model.db import Graph
 
 runner = CliRunner()
 
 
-def test_keys_create_prints_the_key_once_and_it_authenticates(graph: Graph) -> None:
+def test_keys_create_prints_the_key_once_and_it_authenticates(store: SecurityStore) -> None:
     res = runner.invoke(app, ["keys", "create", "--role", "investigator", "--name", "inv-li"])
     assert res.exit_code == 0, res.output
     key = res.stdout.strip()
     assert key.startswith("dg_") and "\n" not in key
-    principal = auth.authenticate(graph, key)
+    principal = auth.authenticate(store, key)
     assert principal is not None and (principal.name, principal.role) == ("inv-li", "investigator")
 
     listed = runner.invoke(app, ["keys", "list", "--json"])
@@ -34,7 +35,7 @@ def test_keys_create_prints_the_key_once_and_it_authenticates(graph: Graph) -> N
     assert bad.exit_code == 2 and "role" in bad.output
 
     assert runner.invoke(app, ["keys", "revoke", "inv-li"]).exit_code == 0
-    assert auth.authenticate(graph, key) is None
+    assert auth.authenticate(store, key) is None
     assert runner.invoke(app, ["keys", "revoke", "nobody"]).exit_code == 2
 
 
@@ -54,7 +55,7 @@ def test_audit_export_csv_and_jsonl_with_since(graph: Graph) -> None:
     assert runner.invoke(app, ["audit", "export", "--since", "yesterday"]).exit_code == 2
 
 
-def test_serve_runs_the_api_under_uvicorn(graph: Graph) -> None:
+def test_serve_runs_the_api_under_uvicorn(graph: Graph, store: SecurityStore) -> None:
     import os
     import socket
     import subprocess
@@ -64,7 +65,7 @@ def test_serve_runs_the_api_under_uvicorn(graph: Graph) -> None:
     import urllib.request
     from pathlib import Path
 
-    key, _ = auth.create_key(graph, "serve-admin", "admin")
+    key, _ = auth.create_key(store, "serve-admin", "admin")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

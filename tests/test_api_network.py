@@ -51,7 +51,7 @@ def test_controller_and_controlled_companies_of_the_seed_stories(api: Api, tmp_p
     refused = api.get(f"/api/v1/network/companies/{ZHANG_WEI}/controller")
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "ref"
     assert api.get("/api/v1/network/companies/x/controller", role="case_system").status_code == 403
-    assert [e["target"] for e in audit_log.events(api.graph, action="network.controller")][-1] == \
+    assert [e["target"] for e in audit_log.events(api.store, action="network.controller")][-1] == \
         "id:91310104MA1FL4CK2G"
 
 
@@ -159,10 +159,10 @@ def test_identity_review_lists_confirms_and_rejects(api: Api) -> None:
     assert api.post("/api/v1/identity/confirm", role="judge", json={"a": "src:a:P1", "b": "src:b:Q1"}
                     ).status_code == 403
     assert api.get("/api/v1/identity/pending", role="case_system").status_code == 403
-    actions = [(e["action"], e["actor"]) for e in audit_log.events(api.graph, limit=100)
+    actions = [(e["action"], e["actor"]) for e in audit_log.events(api.store, limit=100)
                if e["action"] in ("identity.confirm", "identity.reject")]
     assert ("identity.confirm", "test-investigator") in actions and ("identity.reject", "test-admin") in actions
-    refused = [e for e in audit_log.events(api.graph, action="identity.confirm", limit=10)
+    refused = [e for e in audit_log.events(api.store, action="identity.confirm", limit=10)
                if "refused" in json.loads(e["params"])]
     assert len(refused) == 1
 

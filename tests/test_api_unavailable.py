@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api import auth
 from api.http import create_app
+from api.security_store import store_for
 from graph_model.db import Graph
 
 
@@ -101,10 +102,10 @@ def _port(uri: str) -> int:
 def test_unreachable_neo4j_gives_503_then_the_app_recovers(graph: Graph, relay: Relay, tmp_path: Path) -> None:
     if not graph.settings.local:
         pytest.skip("the relay only fronts a plain bolt:// server")
-    key, _ = auth.create_key(graph, "relay-judge", "judge")
-    # no key cache: every request needs the database (a cached key's path is in test_api_request_path)
+    # no key cache (a cached key's path is in test_api_request_path)
     settings = graph.settings.model_copy(update={"neo4j_uri": f"bolt://127.0.0.1:{relay.port}",
                                                  "debtgraph_data_dir": tmp_path, "debtgraph_key_cache_seconds": 0})
+    key, _ = auth.create_key(store_for(settings), "relay-investigator", "investigator")
     app = create_app(settings)
     with TestClient(app) as client:
         headers = {"X-API-Key": key}
@@ -142,8 +143,10 @@ def test_unreachable_neo4j_gives_503_then_the_app_recovers(graph: Graph, relay: 
 def test_wrong_database_credentials_give_503_not_a_client_error(graph: Graph, tmp_path: Path) -> None:
     # a user that does not exist: a wrong password for `neo4j` would lock that account for everyone
     settings = graph.settings.model_copy(update={"neo4j_user": "no_such_user", "debtgraph_data_dir": tmp_path})
+    key, _ = auth.create_key(store_for(settings), "creds-judge", "judge")
     with TestClient(create_app(settings)) as client:
-        res = client.get("/api/v1/me", headers={"X-API-Key": "dg_anything"})
+        assert client.get("/api/v1/me", headers={"X-API-Key": key}).status_code == 200  # keys are not in the graph
+        res = client.get("/api/v1/parties/id:x", headers={"X-API-Key": key})
         assert res.status_code == 503, res.text
         assert "NEO4J_PASSWORD" in res.json()["detail"] and res.headers["Retry-After"]
         assert client.get("/health/ready").status_code == 503

@@ -217,7 +217,7 @@ def test_review_decisions_survive_relinking(story: Story, session_graph: Graph) 
     assert r["reason"] == "different birth dates in the case file" and r["reviewed_at"] is not None
     parties = parties_of(graph)
     assert parties[a]["entity_id"] != parties[b]["entity_id"]
-    if confirmed is not None:
-        assert links[(confirmed.a, confirmed.b)]["status"] == "confirmed"
-        assert links[(confirmed.a, confirmed.b)]["reviewed_by"] == "judge-li"
-        assert parties[confirmed.a]["entity_id"] == parties[confirmed.b]["entity_id"]
+    assert confirmed is not None, "the planted data has a pending link a reviewer may confirm"
+    assert links[(confirmed.a, confirmed.b)]["status"] == "confirmed"
+    assert links[(confirmed.a, confirmed.b)]["reviewed_by"] == "judge-li"
+    assert parties[confirmed.a]["entity_id"] == parties[confirmed.b]["entity_id"]

@@ -104,8 +104,12 @@ def test_queries_run_read_only_and_with_a_timeout(graph: Graph, tmp_path: Path) 
     assert graph.read("MATCH (p:Party) RETURN count(p) AS n")[0]["n"] == 0
     registry.save_user_query("slow", "UNWIND range(1, 50000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n",
                              {"title": {"zh": "慢", "en": "slow"}}, "x")
-    with pytest.raises(Neo4jError):
+    with pytest.raises(Neo4jError) as cancelled:
         registry.run(graph, "slow", timeout=0.05)
+    # the server cancelled it for the time limit (not any other database error)
+    assert cancelled.value.code in ("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                                    "Neo.ClientError.Transaction.TransactionTimedOut",
+                                    "Neo.TransientError.Transaction.Terminated"), cancelled.value.code
 
 
 def test_deployment_overrides_are_checked_and_applied(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from api.cli.app import app, err, fail, out
+from api.security_store import move_from_graph, store_for
 from graph_model.db import Graph
-from graph_model.settings import get_settings
+from graph_model.settings import Settings, get_settings
 from neo4j_local import server
 
 db_app = typer.Typer(help="The Neo4j database: start, stop, status, migrate, reset.", no_args_is_help=True)
@@ -28,8 +29,18 @@ def start() -> None:
         if before != "running":
             err.print(f"Neo4j {server.NEO4J_VERSION} started (pid {st.pid}), logs in {st.log}")
     with Graph(settings) as graph:
-        graph.migrate()
+        migrate_all(graph, settings)
     out.print(settings.uri, highlight=False)
+
+
+def migrate_all(graph: Graph, settings: Settings) -> list[str]:
+    """The graph's schema, and keys or audit events an older debtgraph kept in the graph moved to the store."""
+    names = graph.migrate()
+    keys, events = move_from_graph(graph, store_for(settings))
+    if keys or events:
+        err.print(f"moved {keys} API keys and {events} audit events from the graph into the security store "
+                  f"{settings.security_db}", highlight=False)
+    return names
 
 
 @db_app.command()
@@ -67,7 +78,7 @@ def status() -> None:
 def migrate() -> None:
     """Create the constraints and indexes declared in graph_model/model.yaml (idempotent)."""
     with Graph() as graph:
-        names = graph.migrate()
+        names = migrate_all(graph, get_settings())
     err.print(f"schema in place: {len(names)} constraints and indexes")
 
 

@@ -17,6 +17,8 @@ import typer
 
 from api import auth
 from api.cli.app import app, err, fail
+from api.cli.db import migrate_all
+from api.security_store import store_for
 from graph_model.db import Graph
 from graph_model.settings import Settings, get_settings
 from loaders import load_export
@@ -51,16 +53,17 @@ def demo_exports(settings: Settings, parties: int, seed: int, exports: int, as_o
     return generated + stories
 
 
-def demo_key(graph: Graph, settings: Settings) -> str:
+def demo_key(settings: Settings) -> str:
     """An admin key for the demo's browser login, kept in the data directory (mode 600)."""
+    store = store_for(settings)
     path = settings.data_dir / "demo-admin.key"
     if path.exists():
         key = path.read_text().strip()
-        if auth.authenticate(graph, key):
+        if auth.authenticate(store, key):
             return key
-    name = DEMO_KEY_NAME if not any(k["name"] == DEMO_KEY_NAME for k in auth.list_keys(graph)) else \
+    name = DEMO_KEY_NAME if not any(k["name"] == DEMO_KEY_NAME for k in auth.list_keys(store)) else \
         f"{DEMO_KEY_NAME}-{dt.datetime.now():%Y%m%d%H%M%S}"
-    key, _ = auth.create_key(graph, name, "admin")
+    key, _ = auth.create_key(store, name, "admin")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(key + "\n")
     os.chmod(path, 0o600)
@@ -86,7 +89,7 @@ def demo(
         err.print(f"Neo4j running at {settings.uri} (pid {st.pid})", highlight=False)
     as_of = seed_as_of()
     with Graph(settings) as graph:
-        graph.migrate()
+        migrate_all(graph, settings)
         for source, export in demo_exports(settings, parties, seed, exports, as_of):
             summary = load_export(graph, export, source=source)
             rejected = sum(f.rejected for f in summary.files.values())
@@ -95,7 +98,7 @@ def demo(
         runs = run_detectors(graph, configured_registry(settings), as_of=as_of)
         stored = store_runs(graph, runs, as_of)
         err.print(f"detectors as of {as_of}: {stored.stored} alerts stored", highlight=False)
-        key = demo_key(graph, settings)
+        key = demo_key(settings)
     err.print(f"\n[bold]admin key for the pages and API:[/] {key}  (also in {settings.data_dir / 'demo-admin.key'})",
               highlight=False)
     if serve:

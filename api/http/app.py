@@ -13,6 +13,7 @@ from neo4j import GraphDatabase
 from api.audit import AuditWriter
 from api.http import errors
 from api.http.routes import ROUTERS
+from api.security_store import SecurityStore, store_for
 from graph_model.db import Graph
 from graph_model.settings import Settings, get_settings
 from queries.registry import Registry
@@ -45,13 +46,14 @@ def api_graph(settings: Settings) -> Graph:
 
 
 def create_app(settings: Settings | None = None, graph: Graph | None = None,
-               registry: Registry | None = None) -> FastAPI:
-    """Build the app; `graph` and `registry` may be given (tests), else made from the settings."""
+               registry: Registry | None = None, store: SecurityStore | None = None) -> FastAPI:
+    """Build the app; `graph`, `registry` and `store` may be given (tests), else made from the settings."""
     settings = settings or get_settings()
     owns_graph = graph is None
     the_graph = graph or api_graph(settings)
+    the_store = store or store_for(settings)
 
-    writer = AuditWriter(the_graph, window=settings.debtgraph_audit_commit_ms / 1000.0,
+    writer = AuditWriter(the_store, window=settings.debtgraph_audit_commit_ms / 1000.0,
                          max_batch=settings.debtgraph_audit_batch)
 
     @asynccontextmanager
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None,
                   )])
     app.state.settings = settings
     app.state.graph = the_graph
+    app.state.store = the_store
     app.state.audit_writer = writer
     app.state.registry = registry or Registry(user_dir=settings.data_dir / "queries")
     secret = settings.debtgraph_session_secret or secrets.token_urlsafe(32)

@@ -3,11 +3,18 @@
 ``type``, ``title``, ``status``, ``detail`` always; ``errors`` (field + message)
 for 422. Neo4j being unreachable is a 503 with Retry-After, never a crash: the
 driver reconnects by itself once the server is back.
+
+No server text reaches a caller except Neo4j's explanation of a statement an
+investigator wrote (console, saved-query runs: :class:`api.console.CypherError`,
+cleaned of Java class names and stack text). Every other database error answers
+a generic message and is logged here with the server's own text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
@@ -19,8 +26,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import KeyProblem
-from api.console import ConsoleRefused
+from api.console import ConsoleRefused, CypherError
+from api.http.security import _UNAUTHORIZED_HEADERS, principal_of
 from api.results import NotFound
+from queries.alerts import StaleVersion, StatusConflict
 from queries.registry import QueryError
 
 log = logging.getLogger("debtgraph.api")
@@ -75,7 +84,8 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: _problem_content("Neo4j is unreachable; retry after the Retry-After seconds"),
     504: _problem_content("the query ran past DEBTGRAPH_QUERY_TIMEOUT and was cancelled"),
 }
-CYPHER_ERROR_RESPONSE: dict[int | str, dict[str, Any]] = {400: _problem_content("the statement is not valid Cypher")}
+CYPHER_ERROR_RESPONSE: dict[int | str, dict[str, Any]] = {
+    400: _problem_content("the statement is not valid Cypher (the server's explanation, without its internals)")}
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {404: _problem_content("no such party, case, query or key")}
 
 
@@ -86,6 +96,12 @@ def _loc_field(loc: tuple[Any, ...] | list[Any]) -> tuple[str, str | None]:
     return ".".join(parts), None
 
 
+def _needs_key(request: Request) -> bool:
+    """Every route but the health checks and the login page needs a key."""
+    path = request.url.path
+    return not (path.startswith("/health") or path in ("/web/login", "/web/login/"))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every exception into a problem response."""
 
@@ -94,8 +110,23 @@ def install(app: FastAPI) -> None:
         return problem_response(exc.status_code, str(exc.detail) if exc.detail else None,
                                 headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(StatusConflict)
+    async def status_conflict(request: Request, exc: StatusConflict) -> JSONResponse:
+        stale = isinstance(exc, StaleVersion)
+        response = problem_response(412 if stale else 409, str(exc), kind="alert-changed" if stale else "conflict")
+        body = json.loads(response.body)
+        body.update({"current_status": exc.current, "version": exc.version, "changed_by": exc.by,
+                     "changed_at": exc.at})
+        return JSONResponse(body, status_code=response.status_code, media_type=PROBLEM_MEDIA_TYPE,
+                            headers={"ETag": f'"{exc.version}"'})
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Who asks comes before what they sent: a request without a valid key learns nothing about
+        # the body it would need (FastAPI parses the body before the route's dependencies run).
+        if _needs_key(request) and principal_of(request) is None:
+            return problem_response(401, "an API key is required (X-API-Key header or Authorization: Bearer)",
+                                    headers=_UNAUTHORIZED_HEADERS)
         errors = []
         for err in exc.errors():
             field, location = _loc_field(err.get("loc", ()))
@@ -124,11 +155,16 @@ def install(app: FastAPI) -> None:
     async def refused(request: Request, exc: ConsoleRefused) -> JSONResponse:
         return problem_response(403, str(exc), kind="statement-refused")
 
+    @app.exception_handler(CypherError)
+    async def cypher_error(request: Request, exc: CypherError) -> JSONResponse:
+        return problem_response(400, exc.message, kind="cypher-error")
+
     @app.exception_handler(Neo4jError)
     async def neo4j_error(request: Request, exc: Neo4jError) -> JSONResponse:
         code = exc.code or ""
         if isinstance(exc, TransientError) or code.startswith("Neo.TransientError"):
-            return problem_response(503, f"the database is busy: {exc.message}", kind="database-busy",
+            log.warning("database busy on %s %s: %s %s", request.method, request.url.path, code, exc.message)
+            return problem_response(503, "the database is busy; retry shortly", kind="database-busy",
                                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         if "TransactionTimedOut" in code or "Transaction.Terminated" in code:
             return problem_response(504, "the query ran past the time limit (DEBTGRAPH_QUERY_TIMEOUT) and was "
@@ -141,9 +177,18 @@ def install(app: FastAPI) -> None:
             return problem_response(403, "the database refused a write in a read-only transaction",
                                     kind="statement-refused")
         if isinstance(exc, ClientError):
-            return problem_response(400, exc.message or str(exc), kind="cypher-error")
+            log.error("the database refused a request on %s %s: %s %s", request.method, request.url.path, code,
+                      exc.message)
+            return problem_response(400, "the database refused the request; it has been logged",
+                                    kind="database-refused")
         log.exception("database error", exc_info=exc)
         return problem_response(500, "the database failed to answer", kind="database-error")
+
+    @app.exception_handler(sqlite3.Error)
+    async def store_error(request: Request, exc: sqlite3.Error) -> JSONResponse:
+        log.error("the security store failed: %s", exc)
+        return problem_response(503, "the audit trail cannot be written just now, so nothing is answered; retry",
+                                kind="audit-unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(DriverError)
     async def driver_error(request: Request, exc: DriverError) -> JSONResponse:

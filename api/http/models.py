@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.auth import ROLES
 
 Role = Literal["judge", "investigator", "case_system", "admin"]
-assert set(ROLES) == set(Role.__args__), "roles in model.yaml and the API differ"  # type: ignore[attr-defined]
+assert set(ROLES) == set(Role.__args__), "roles in api/auth.py and the API differ"  # type: ignore[attr-defined]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD (pydantic alone also takes numbers as Unix times)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+def _iso_instant(value: Any) -> Any:
+    """Only an ISO date or date-time (no Unix times, no negative numbers)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_INSTANT.match(value):
+        raise ValueError("an ISO date or date-time such as 2024-06-28 or 2024-06-28T08:00:00+08:00")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+IsoInstant = Annotated[dt.datetime, BeforeValidator(_iso_instant)]
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -208,16 +235,22 @@ class QueryRunIn(BaseModel):
     model_config = _examples({"params": {"uid": "id:110101199003074477", "depth": 2}})
 
 
+TRUNCATED_REASON = ("why the result is cut: `rows` (more rows than row_limit), `bytes` (rows stopped once the "
+                    "result reached byte_limit bytes of JSON), `value` (every row is there, but a value over "
+                    "value_limit bytes was replaced by {truncated: true, reason: value, limit_bytes, type, length})")
+
+
 class QueryRunOut(BaseModel):
     name: str
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool
+    truncated_reason: Literal["rows", "bytes", "value"] | None = Field(None, description=TRUNCATED_REASON)
     graph: SubgraphOut | None = Field(None, description="the nodes and relationships the rows hold, if any")
 
 
 class QueryParameterIn(BaseModel):
-    type: Literal["string", "integer", "float", "boolean", "date", "list<string>"] = "string"
+    type: Literal["string", "integer", "float", "boolean", "date", "list<string>", "fulltext"] = "string"
     required: bool = False
     default: Any = None
     doc: str = ""
@@ -256,8 +289,11 @@ class ConsoleIn(BaseModel):
 class ConsoleOut(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
-    truncated: bool = Field(description="more rows than row_limit; only the first row_limit are returned")
+    truncated: bool = Field(description="the result is cut short: see truncated_reason")
+    truncated_reason: Literal["rows", "bytes", "value"] | None = Field(None, description=TRUNCATED_REASON)
     row_limit: int
+    byte_limit: int | None = Field(None, description="bytes of JSON the rows and the graph take at most")
+    value_limit: int | None = Field(None, description="bytes of JSON one value may take")
     graph: SubgraphOut | None
 
 
@@ -282,6 +318,7 @@ class KeyCreated(KeyInfo):
 
 
 class AuditEventOut(BaseModel):
+    seq: int = Field(description="position in the trail: 1, 2, 3 … without gaps")
     uid: str
     at: str
     actor: str
@@ -290,6 +327,7 @@ class AuditEventOut(BaseModel):
     target: str | None
     params: str | None = Field(description="JSON text of the request's parameters")
     client: str | None
+    hash: str = Field(description="the event's link in the hash chain (`debtgraph audit verify`)")
 
 
 class AuditPage(BaseModel):

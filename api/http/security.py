@@ -10,6 +10,8 @@ process (api.auth.KeyCache); revoking it through this process clears it at once.
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -44,7 +46,7 @@ def _from_cookie(request: Request, cookie: str) -> Principal | None:
     key_hash = data.get("h") if isinstance(data, dict) else None
     if not isinstance(key_hash, str):
         return None
-    return principal_for_hash(request.app.state.graph, key_hash, _cache_seconds(request))
+    return principal_for_hash(request.app.state.store, key_hash, _cache_seconds(request))
 
 
 def _cache_seconds(request: Request) -> float:
@@ -60,11 +62,10 @@ def current_principal(
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
-    graph = request.app.state.graph
     principal: Principal | None = None
     presented = api_key or (bearer.credentials if bearer else None)
     if presented:
-        principal = authenticate(graph, presented, _cache_seconds(request))
+        principal = authenticate(request.app.state.store, presented, _cache_seconds(request))
         if principal is None:
             raise HTTPException(401, "the API key is unknown or revoked", headers=_UNAUTHORIZED_HEADERS)
     else:
@@ -98,8 +99,51 @@ def require(permission: str) -> Any:
     return Depends(Require(permission))
 
 
+def principal_of(request: Request) -> Principal | None:
+    """The caller if the request carries a valid key or session, else None (no exception)."""
+    api_key = request.headers.get("x-api-key")
+    auth_header = request.headers.get("authorization", "")
+    bearer = None
+    if auth_header[:7].lower() == "bearer " and auth_header[7:].strip():
+        bearer = HTTPAuthorizationCredentials(scheme="Bearer", credentials=auth_header[7:].strip())
+    try:
+        return current_principal(request, api_key, bearer)
+    except HTTPException:
+        return None
+
+
+@lru_cache(maxsize=16)
+def _networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+
+
+def _trusted(address: str, spec: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(spec))
+
+
 def client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The address the request came from, for the audit trail.
+
+    The TCP peer, unless that peer is a reverse proxy named in DEBTGRAPH_TRUSTED_PROXIES: then the
+    X-Forwarded-For entries are walked from the right (the entry each proxy appended) and the first
+    address not itself a trusted proxy is the client. A client's own X-Forwarded-For is never believed.
+    """
+    peer = request.client.host if request.client else None
+    spec = request.app.state.settings.debtgraph_trusted_proxies
+    if not peer or not spec or not _trusted(peer, spec):
+        return peer
+    forwarded = [part.strip() for part in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in forwarded if h]):
+        if not _trusted(hop, spec):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a garbled header: keep what we know for certain
+    return peer
 
 
 def audit(request: Request, principal: Principal, action: str, target: str | None = None,

@@ -14,7 +14,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from neo4j.exceptions import ClientError
@@ -38,7 +38,19 @@ from api.web.support import (
 )
 from graph_model.subgraph import GNode, Subgraph
 from graph_model.types.case_numbers import normalise_case_no
-from queries.alerts import SORTS, STATUSES, TRANSITIONS, alert_stats, alerts_of_case, get_alert, list_alerts, set_status
+from graph_model.types.dates import check_filter_day
+from queries.alerts import (
+    SORTS,
+    STATUSES,
+    TRANSITIONS,
+    StaleVersion,
+    StatusConflict,
+    alert_stats,
+    alerts_of_case,
+    get_alert,
+    list_alerts,
+    set_status,
+)
 from queries.network import NetworkError, paths_between, resolve_party
 from queries.registry import QueryError, Registry, SavedQuery
 from visualizations import charts
@@ -47,6 +59,10 @@ from visualizations.render import render_html, vis_asset_files
 
 PUBLIC = True  # mounted at the root: the paths carry their own /web prefix
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+# Bounds on what a path may name (422 beyond), before anything reaches Neo4j or the audit trail.
+PageUid = Annotated[str, Path(min_length=1, max_length=200)]
+PageCaseNo = Annotated[str, Path(min_length=1, max_length=100)]
+PageKey = Annotated[str, Path(min_length=3, max_length=300)]
 
 VIS_URL = PREFIX + "/static/vis"
 NETWORK_TYPES = ("SHAREHOLDER_OF", "LEGAL_REPRESENTATIVE_OF", "DIRECTOR_OF", "SUPERVISOR_OF", "MANAGER_OF",
@@ -96,7 +112,7 @@ def login(request: Request, key: Annotated[str, Form(max_length=200)] = "",
           next: Annotated[str | None, Form()] = None) -> Response:
     """Turn a key into the session cookie (HttpOnly, SameSite=Strict) and go where the user wanted."""
     check_origin(request)
-    principal = authenticate(_graph(request), key.strip())
+    principal = authenticate(request.app.state.store, key.strip())
     if principal is None:
         return render(request, "login.html.j2", status_code=401, next=safe_next(next),
                       error="密钥无效或已被吊销，请核对后重试。")
@@ -171,7 +187,7 @@ def _network_params(depth: int, types: list[str] | None) -> tuple[int, list[str]
 
 
 @router.get("/parties/{uid}")
-def party_page(request: Request, uid: str, principal: P,
+def party_page(request: Request, uid: PageUid, principal: P,
                depth: Annotated[int, Query(ge=1, le=3)] = 2,
                types: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
     """Identity and source records, cases, asset panorama, alerts, shared contacts, the network view."""
@@ -191,7 +207,7 @@ def party_page(request: Request, uid: str, principal: P,
 
 
 @router.get("/parties/{uid}/graph")
-def party_graph(request: Request, uid: str, principal: P,
+def party_graph(request: Request, uid: PageUid, principal: P,
                 depth: Annotated[int, Query(ge=1, le=3)] = 2,
                 types: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
     """The party's network as a graph view (the party page's iframe; expand links lead here too)."""
@@ -217,12 +233,12 @@ def case_lookup(request: Request, principal: Annotated[Principal, require("cases
 
 
 @router.get("/cases/{case_no}")
-def case_page(request: Request, case_no: str, principal: Annotated[Principal, require("cases:read")]) -> HTMLResponse:
+def case_page(request: Request, case_no: PageCaseNo, principal: Annotated[Principal, require("cases:read")]) -> HTMLResponse:
     """Parties, origin chain, measures, payments, auctions, settlements, and the case's alerts."""
     graph = _graph(request)
     audit(request, principal, "case.read", case_no, {"via": "web"})
     detail = case_detail(graph, case_no)
-    alerts = alerts_of_case(graph, detail["case"]["case_no"]) if principal.can("alerts:read") else []
+    alerts = alerts_of_case(graph, detail["case"]["case_no"]) if principal.can("alerts:case") else []
     return render(request, "case.html.j2", detail=detail, alerts=alerts, transitions=TRANSITIONS,
                   action_zh=STATUS_ACTION_ZH)
 
@@ -234,9 +250,13 @@ def _date(value: str | None, field: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise QueryError(f"{field}: {value!r} is not a date (YYYY-MM-DD)", field) from None
+    try:
+        return check_filter_day(day, field)
+    except ValueError as exc:
+        raise QueryError(str(exc), field) from None
 
 
 @router.get("/alerts")
@@ -268,6 +288,8 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
             seen_from = dt.datetime.fromisoformat(since)
         except ValueError:
             raise QueryError(f"since: {since!r} is not a date and time", "since") from None
+    filters_in = {"detector": detector, "court": court, "status": status, "from": date_from, "until": date_until,
+                  "since": since, "sort": sort, "order": order}
     sort, order = sort or "score", order or "desc"  # the form sends "" for the defaults
     if sort not in SORTS:
         raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}", "sort")
@@ -276,7 +298,8 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
     listing = list_alerts(graph, detector=detector or None, court_code=court or None, status=statuses,
                           seen_from=seen_from, seen_until=_date(date_until, "until"),
                           skip=(page - 1) * INBOX_PAGE, limit=INBOX_PAGE, sort=sort, descending=order == "desc")
-    previous = mark_inbox_visit(graph, principal.key_hash) if principal.key_hash else None
+    audit(request, principal, "alert.list", None, {**filters_in, "page": page, "via": "web"})
+    previous = mark_inbox_visit(request.app.state.store, principal.key_hash) if principal.key_hash else None
     new_since = (list_alerts(graph, status=OPEN_STATUSES, seen_from=previous, limit=1).total
                  if previous is not None else None)
     names = party_names(graph, [a["party_uid"] for a in listing.items if a.get("party_uid")])
@@ -293,18 +316,25 @@ def inbox(request: Request, principal: Annotated[Principal, require("alerts:read
 
 
 @router.get("/alerts/{key}")
-def alert_page(request: Request, key: str, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
+def alert_page(request: Request, key: PageKey, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
     """One alert: message, basis, related records, history, evidence view, and the status form."""
+    audit(request, principal, "alert.read", key, {"via": "web"})
+    return _alert_html(request, key)
+
+
+def _alert_html(request: Request, key: str, conflict: StatusConflict | None = None) -> HTMLResponse:
     graph = _graph(request)
     alert, evidence = get_alert(graph, key)
-    audit(request, principal, "alert.read", key, {"via": "web"})
     names = party_names(graph, [alert["party_uid"]] if alert.get("party_uid") else [])
-    return render(request, "alert.html.j2", alert=alert, transitions=TRANSITIONS, action_zh=STATUS_ACTION_ZH,
-                  evidence_nodes=len(evidence.nodes), names=names)
+    page = render(request, "alert.html.j2", alert=alert, transitions=TRANSITIONS, action_zh=STATUS_ACTION_ZH,
+                  evidence_nodes=len(evidence.nodes), names=names, conflict=conflict)
+    if conflict is not None:
+        page.status_code = 409
+    return page
 
 
 @router.get("/alerts/{key}/graph")
-def alert_graph(request: Request, key: str, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
+def alert_graph(request: Request, key: PageKey, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
     """The alert's evidence as a graph view (iframe)."""
     alert, evidence = get_alert(_graph(request), key)
     audit(request, principal, "alert.evidence", key, {"via": "web"})
@@ -312,15 +342,29 @@ def alert_graph(request: Request, key: str, principal: Annotated[Principal, requ
 
 
 @router.post("/alerts/{key}/status")
-def alert_status(request: Request, key: str, principal: Annotated[Principal, require("alerts:write")],
+def alert_status(request: Request, key: PageKey, principal: Annotated[Principal, require("alerts:write")],
                  status: Annotated[str, Form(max_length=20)] = "",
                  reason: Annotated[str, Form(max_length=2000)] = "",
                  csrf_token: Annotated[str | None, Form()] = None,
-                 next: Annotated[str | None, Form()] = None) -> Response:
-    """Acknowledge, confirm or dismiss an alert with a reason (CSRF-checked), then go back."""
+                 next: Annotated[str | None, Form()] = None,
+                 version: Annotated[int | None, Form(ge=1, le=10**9)] = None) -> Response:
+    """Acknowledge, confirm or dismiss an alert with a reason (CSRF-checked), then go back.
+
+    The form carries the version the page showed: when someone changed the alert meanwhile the
+    change is not made and the page says who changed it to what, instead of overwriting it.
+    """
     check_csrf(request, csrf_token)
-    audit(request, principal, "alert.status", key, {"status": status, "reason": reason, "via": "web"})
-    set_status(_graph(request), key, status, principal.actor, reason)
+    params: dict[str, Any] = {"status": status, "reason": reason, "via": "web"}
+    if version is not None:
+        params["if_match"] = version
+    try:
+        set_status(_graph(request), key, status, principal.actor, reason, expected_version=version)
+    except StatusConflict as exc:
+        audit(request, principal, "alert.status", key, params | {"refused": str(exc)})
+        if isinstance(exc, StaleVersion) or version is None:
+            return _alert_html(request, key, conflict=exc)
+        raise
+    audit(request, principal, "alert.status", key, params)
     return RedirectResponse(safe_next(next, f"{PREFIX}/alerts/{_quote(key)}"), status_code=303)
 
 
@@ -484,6 +528,7 @@ def paths_page(request: Request, principal: P,
 @router.get("/dashboard")
 def dashboard(request: Request, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
     """Alerts per detector and court, repeat-offender employers, 终本 cases with hidden receivables by court."""
+    audit(request, principal, "dashboard.read", None, {"via": "web"})  # it names employers
     graph = _graph(request)
     counts = dashboard_counts(graph)
     stats = alert_stats(graph, DETECTOR_ZH)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Callable, Coroutine
@@ -29,10 +30,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from itsdangerous import BadSignature
+from neo4j.exceptions import ClientError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import PERMISSIONS, Principal
-from api.console import ConsoleRefused
+from api.console import ConsoleRefused, CypherError
 from api.http.errors import problem_response
 from api.http.security import SESSION_COOKIE, SESSION_MAX_AGE
 from api.results import NotFound
@@ -41,6 +43,7 @@ from queries.network import NetworkError
 from queries.registry import QueryError
 from visualizations import labels as L
 
+log = logging.getLogger("debtgraph.web")
 PREFIX = "/web"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -221,9 +224,16 @@ def wants_html(request: Request) -> bool:
 
 
 ERROR_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "输入有误"}
+DATABASE_REFUSED_ZH = "数据库未能执行该请求，错误已记录；请检查输入后重试"
 
 
 def _status_and_detail(exc: Exception) -> tuple[int, str] | None:
+    if isinstance(exc, CypherError):  # an investigator's saved query: the server's explanation, cleaned
+        return 400, f"Cypher 语句有误：{exc.message}"
+    if isinstance(exc, ClientError) and (exc.code or "") != "Neo.ClientError.Statement.AccessMode" \
+            and not (exc.code or "").startswith(("Neo.ClientError.Security", "Neo.ClientError.Transaction")):
+        log.error("the database refused a page request: %s %s", exc.code, exc.message)  # never the server's text
+        return 400, DATABASE_REFUSED_ZH
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code, str(exc.detail or "")
     if isinstance(exc, NotFound | AlertNotFound):

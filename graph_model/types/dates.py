@@ -42,3 +42,19 @@ def clean_date(raw: Any) -> dt.date | None:
             except ValueError as exc:
                 raise ValueError(f"not a calendar date ({exc})") from None
     raise ValueError("not a date (use 2024-03-05, 2024/3/5, 2024年3月5日 or 20240305)")
+
+
+# The days a date filter may name (alerts' since/until …): wide enough for any court record, and far enough from
+# the ends of the calendar that "until that day, inclusive" (the next midnight) still exists.
+FILTER_DAYS = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+
+
+def check_filter_day(day: dt.date | None, field: str) -> dt.date | None:
+    """`day` when it lies within FILTER_DAYS (None passes); ValueError naming `field` otherwise."""
+    if day is None:
+        return None
+    low, high = FILTER_DAYS
+    if not low <= (day.date() if isinstance(day, dt.datetime) else day) <= high:
+        raise ValueError(f"{field}: {day.isoformat()} is outside the dates a filter may name "
+                         f"({low.isoformat()} … {high.isoformat()})")
+    return day

@@ -54,3 +54,26 @@ def clean_address(raw: Any) -> str | None:
     if text is None:
         return None
     return re.sub(r"\s+", "", halfwidth(text))
+
+
+# Lucene's query syntax (the full-text indexes' query parser): its special characters, and its operator
+# words when they stand alone between blanks (AND, OR, NOT; TO only inside a range, whose brackets are escaped).
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_LUCENE_OPERATOR = re.compile(r"(?<!\S)(AND|OR|NOT)(?!\S)")
+MAX_SEARCH_CHARS = 200
+
+
+def fulltext_query(raw: Any) -> str:
+    """Text a user typed as a Lucene query that finds that text and nothing else.
+
+    Every special character is escaped and the operator words AND/OR/NOT are escaped to plain words, so
+    ``name:张伟 OR uid:*`` searches those words instead of reading fields and wildcards; the words are left
+    to the index's analyzer (the cjk analyzer segments Chinese into bigrams). The one place search text
+    becomes a full-text query. ValueError when empty or longer than MAX_SEARCH_CHARS characters.
+    """
+    text = re.sub(r"\s+", " ", "" if raw is None else str(raw)).strip()
+    if not text:
+        raise ValueError("empty search text")
+    if len(text) > MAX_SEARCH_CHARS:
+        raise ValueError(f"search text longer than {MAX_SEARCH_CHARS} characters")
+    return _LUCENE_OPERATOR.sub(r"\\\1", _LUCENE_SPECIAL.sub(r"\\\1", text))

@@ -50,6 +50,18 @@ class AlertNotFound(AlertError):
     """No alert with that key."""
 
 
+class StatusConflict(AlertError):
+    """The workflow does not allow the change from the status the alert has now (HTTP 409)."""
+
+    def __init__(self, message: str, *, current: str, version: int, by: str, at: str | None) -> None:
+        super().__init__(message)
+        self.current, self.version, self.by, self.at = current, version, by, at
+
+
+class StaleVersion(StatusConflict):
+    """The alert changed since the caller read it (its version differs from If-Match: HTTP 412)."""
+
+
 @dataclass
 class StoreResult:
     stored: int
@@ -169,29 +181,44 @@ def alerts_of_case(graph: Graph, case_no: str, include_parties: bool = True,
 
 
 def set_status(graph: Graph, key: str, status: str, actor: str, reason: str,
-               now: dt.datetime | None = None) -> dict[str, Any]:
-    """Move an alert along the workflow, recording who, when and why; invalid changes are refused."""
+               now: dt.datetime | None = None, expected_version: int | None = None) -> dict[str, Any]:
+    """Move an alert along the workflow, recording who, when and why, as one compare-and-set.
+
+    Of concurrent conflicting changes exactly one succeeds; the others raise :class:`StatusConflict`
+    naming the status found and who set it. With ``expected_version`` (the version the caller read,
+    HTTP If-Match) a change made meanwhile raises :class:`StaleVersion` even when the workflow would allow
+    this one from the new status.
+    """
     if status not in STATUSES:
         raise AlertError(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not (actor or "").strip():
         raise AlertError("a status change needs the actor (who makes it)")
     if not (reason or "").strip():
         raise AlertError("a status change needs a reason")
-    rows = graph.read(statement("alerts/get_status"), {"key": key})
+    allowed_from = [source for source, targets in TRANSITIONS.items() if status in targets]
+    if not allowed_from:
+        raise AlertError(f"alert {key}: cannot change status to {status}; only detection runs set it")
+    rows = graph.write(statement("alerts/set_status"), {
+        "key": key, "allowed_from": allowed_from, "expected_version": expected_version, "to_status": status,
+        "actor": actor.strip(), "reason": reason.strip(), "now": now or _now(), "event_uid": f"{key}@{uuid.uuid4()}"})
     if not rows:
         raise AlertNotFound(f"no alert with key {key!r}")
-    current = rows[0]["status"]
-    if status not in TRANSITIONS.get(current, ()):
-        allowed = TRANSITIONS.get(current, ())
-        hint = (f"from {current} it may go to {', '.join(allowed)}" if allowed
-                else "a resolved alert changes only when a detection run finds its condition again")
-        raise AlertError(f"alert {key}: cannot change status from {current} to {status}; {hint}")
-    done = graph.write(statement("alerts/set_status"), {
-        "key": key, "from_status": current, "to_status": status, "actor": actor.strip(), "reason": reason.strip(),
-        "now": now or _now(), "event_uid": f"{key}@{uuid.uuid4()}"})
-    if not done:
-        raise AlertError(f"alert {key}: its status changed meanwhile (was {current}); read it again and retry")
-    return _alert(done[0]["alert"])
+    row = rows[0]
+    if row["changed"]:
+        return _alert(row["alert"])
+    current, version = row["current"], row["version"]
+    by, at = row["last_actor"] or SYSTEM_ACTOR, plain(row["last_at"])
+    when = f"{by} at {at}" if at else f"{by} (when the detector found it)"
+    if expected_version is not None and version != expected_version:
+        raise StaleVersion(f"alert {key} changed meanwhile: it is now {current} (version {version}, you read "
+                           f"version {expected_version}), set by {when}; read it again before changing it",
+                           current=current, version=version, by=by, at=at)
+    allowed = TRANSITIONS.get(current, ())
+    hint = (f"from {current} it may go to {', '.join(allowed)}" if allowed
+            else "a resolved alert changes only when a detection run finds its condition again")
+    raise StatusConflict(f"alert {key}: cannot change status from {current} to {status}; {hint} "
+                         f"(it was set to {current} by {when})",
+                         current=current, version=version, by=by, at=at)
 
 
 def alert_stats(graph: Graph, detectors: Iterable[str] = ()) -> list[dict[str, Any]]:

@@ -3,14 +3,15 @@
 // evidence links rewritten to the current evidence.
 UNWIND $rows AS row
 MERGE (al:Alert {key: row.key})
-  ON CREATE SET al.status = 'new', al.first_seen = $now
+  ON CREATE SET al.status = 'new', al.first_seen = $now, al.version = 1
+SET al.last_seen = $now  // takes the alert's write lock before its status is read: a user may be changing it
 WITH al, row, al.status = 'resolved' AS reopened
 SET al.detector = row.detector, al.case_no = row.case_no, al.party_uid = row.party_uid,
     al.party_id = row.party_id, al.id_number = row.id_number, al.court_code = row.court_code,
     al.related = row.related, al.score = row.score, al.message = row.message, al.basis = row.basis,
-    al.as_of = row.as_of, al.last_seen = $now
+    al.as_of = row.as_of
 FOREACH (_ IN CASE WHEN reopened THEN [1] ELSE [] END |
-  SET al.status = 'new', al.resolved_at = null
+  SET al.status = 'new', al.resolved_at = null, al.version = coalesce(al.version, 1) + 1
   CREATE (al)-[:STATUS_CHANGE]->(:AlertEvent {uid: row.key + '@' + toString($now) + ':reopened',
     from_status: 'resolved', to_status: 'new', actor: $actor, reason: $reopen_reason, at: $now}))
 WITH al, row

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from api import audit as lib
 from api.auth import Principal
 from api.http.errors import COMMON_RESPONSES
-from api.http.models import AuditPage
+from api.http.models import AuditPage, IsoInstant
 from api.http.security import audit, require
 from queries.registry import QueryError
 
@@ -26,15 +26,15 @@ def events(
     actor: Annotated[str | None, Query(max_length=100, description="key name")] = None,
     action: Annotated[str | None, Query(max_length=100, examples=["party.read"])] = None,
     target: Annotated[str | None, Query(max_length=200, description="party uid, case number, query name …")] = None,
-    since: Annotated[dt.datetime | None, Query(description="ISO date-time, inclusive")] = None,
-    until: Annotated[dt.datetime | None, Query(description="ISO date-time, exclusive")] = None,
+    since: Annotated[IsoInstant | None, Query(description="ISO date-time, inclusive")] = None,
+    until: Annotated[IsoInstant | None, Query(description="ISO date-time, exclusive")] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> AuditPage:
     params = {"actor": actor, "action": action, "target": target, "since": since, "until": until,
               "page": page, "page_size": page_size}
     audit(request, principal, "audit.read", None, params)
-    rows = lib.events(request.app.state.graph, actor=actor, action=action, target=target,
+    rows = lib.events(request.app.state.store, actor=actor, action=action, target=target,
                       since=_aware(since, "since"), until=_aware(until, "until"), skip=(page - 1) * page_size, limit=page_size + 1)
     return AuditPage(items=rows[:page_size], page=page, page_size=page_size, has_more=len(rows) > page_size)
 
@@ -47,12 +47,12 @@ def events(
 def export(
     request: Request, principal: Annotated[Principal, require("audit:read")],
     format: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
-    since: Annotated[dt.datetime | None, Query(description="ISO date-time, inclusive")] = None,
+    since: Annotated[IsoInstant | None, Query(description="ISO date-time, inclusive")] = None,
 ) -> StreamingResponse:
     audit(request, principal, "audit.export", None, {"format": format, "since": since})
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     # Read everything first: a database failure then answers 503 instead of cutting the download short.
-    chunks = list(lib.export(request.app.state.graph, format, _aware(since, "since")))
+    chunks = list(lib.export(request.app.state.store, format, _aware(since, "since")))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return StreamingResponse(iter(chunks), media_type=media, headers={
         "Content-Disposition": f'attachment; filename="debtgraph-audit-{stamp}.{format}"'})

@@ -22,10 +22,14 @@ router = APIRouter(prefix="/console", tags=["console"],
                          "LOAD CSV, USE, several statements, and CALL of any procedure but "
                          f"{', '.join(sorted(READ_PROCEDURES))}. The server classifies the statement (EXPLAIN) and "
                          "anything but a read is refused; it then runs in a READ transaction with the query "
-                         "timeout, returning at most DEBTGRAPH_CONSOLE_ROW_LIMIT rows.")
+                         "timeout, returning at most DEBTGRAPH_CONSOLE_ROW_LIMIT rows and DEBTGRAPH_CONSOLE_BYTE_LIMIT "
+                         "bytes of JSON; a value over DEBTGRAPH_CONSOLE_VALUE_LIMIT bytes is replaced by a marker. "
+                         "`truncated_reason` says which limit cut the result.")
 def console(request: Request, body: ConsoleIn, principal: Annotated[Principal, require("console:run")]) -> ConsoleOut:
     audit(request, principal, "console.run", None, {"cypher": body.cypher, "params": body.params})
     settings = request.app.state.settings
     result = run_console(request.app.state.graph, body.cypher, body.params,
-                         row_limit=settings.debtgraph_console_row_limit, timeout=settings.debtgraph_query_timeout)
+                         row_limit=settings.debtgraph_console_row_limit, timeout=settings.debtgraph_query_timeout,
+                         byte_limit=settings.debtgraph_console_byte_limit,
+                         value_limit=settings.debtgraph_console_value_limit)
     return ConsoleOut(**result.to_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api import parties as lib
 from api.auth import Principal
@@ -20,7 +20,8 @@ RelationType = Literal[
     "SHAREHOLDER_OF", "LEGAL_REPRESENTATIVE_OF", "DIRECTOR_OF", "SUPERVISOR_OF", "MANAGER_OF",
     "ACTUAL_CONTROLLER_OF", "EMPLOYEE_OF", "SPOUSE_OF", "PARENT_OF", "SIBLING_OF", "RELATIVE_OF", "GUARANTOR_OF",
     "SAME_AS", "HAS_PHONE", "HAS_ADDRESS"]
-Uid = Annotated[str, "the party's uid: id:<id_number> or src:<source>:<party_id>"]
+Uid = Annotated[str, Path(min_length=1, max_length=200, description="the party's uid: id:<id_number> or "
+                                                                     "src:<source>:<party_id>")]
 MAX_PAGE_SIZE = 200
 
 

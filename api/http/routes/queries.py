@@ -41,7 +41,7 @@ def one(request: Request, name: Name, principal: Annotated[Principal, require("q
 @router.post("/{name}/run", response_model=QueryRunOut, summary="Run a saved query with typed parameters",
              description="Parameters are converted and validated by their declared type; a bad value answers 422 "
                          "naming the field. Runs in a read transaction with the query timeout and the console's "
-                         "row limit.")
+                         "row, byte and value limits.")
 def run(request: Request, name: Name, principal: Annotated[Principal, require("queries:run")],
         body: QueryRunIn | None = None) -> QueryRunOut:
     query = _get(request.app.state.registry, name)
@@ -50,9 +50,11 @@ def run(request: Request, name: Name, principal: Annotated[Principal, require("q
     settings = request.app.state.settings
     result = execute_read_only(request.app.state.graph, query.cypher, query.bind(params),
                                row_limit=settings.debtgraph_console_row_limit,
-                               timeout=settings.debtgraph_query_timeout)
+                               timeout=settings.debtgraph_query_timeout,
+                               byte_limit=settings.debtgraph_console_byte_limit,
+                               value_limit=settings.debtgraph_console_value_limit)
     return QueryRunOut(name=name, columns=result.columns, rows=result.rows, truncated=result.truncated,
-                       graph=result.graph)
+                       truncated_reason=result.truncated_reason, graph=result.graph)
 
 
 @router.post("", response_model=QueryInfo, status_code=201, summary="Save a new investigator query",
