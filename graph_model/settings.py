@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     debtgraph_api_host: str = Field("127.0.0.1", description="address `debtgraph serve` listens on")
     debtgraph_api_port: int = Field(8000, description="port `debtgraph serve` listens on")
     debtgraph_session_secret: str = Field("", description="signs web session cookies; empty = random per process")
+    debtgraph_session_hours: float = Field(12.0, gt=0, le=24 * 30,
+                                           description="how long a login (web page session) lasts before the key "
+                                                       "must be given again")
     debtgraph_max_upload_mb: int = Field(200, description="largest export upload the API accepts, in MB")
     debtgraph_console_row_limit: int = Field(1000, description="rows the Cypher console returns at most")
     debtgraph_console_byte_limit: int = Field(

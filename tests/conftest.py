@@ -76,8 +76,12 @@ def session_graph(neo4j_server: Settings) -> Iterator[Graph]:
 
 @pytest.fixture
 def graph(session_graph: Graph) -> Graph:
-    """The shared graph, emptied before the test (schema kept)."""
+    """The shared graph, emptied before the test (schema kept), with no network analytics cached from another
+    test (the caches are keyed by the graph's load version, which a reset does not guarantee to change)."""
+    from queries.network import clear_caches
+
     session_graph.reset()
+    clear_caches()
     return session_graph
 
 

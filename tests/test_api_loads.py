@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,8 +95,21 @@ def test_rejected_rows_are_in_the_report_and_the_rest_is_loaded(api: Api) -> Non
     assert api.graph.read("MATCH (p:Party {name: '坏行'}) RETURN count(p) AS n")[0]["n"] == 0
 
 
+def zipped_with_link(files: dict[str, bytes], link: str, target: str) -> bytes:
+    """A zip with a symbolic link entry, as `zip --symlinks` writes it (mode in the high external bits)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+        info = zipfile.ZipInfo(link)
+        info.create_system = 3  # unix
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, target)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("case", ["zip_slip", "absolute", "not_a_zip", "missing_parties", "two_exports",
-                                  "empty_zip", "bad_source"])
+                                  "empty_zip", "bad_source", "too_many_entries", "backslash", "symlink"])
 def test_bad_zips_are_clear_problems_and_write_nothing(api: Api, tmp_path: Path, case: str) -> None:
     files = export_files(XUHUI, "x/")
     data, source, words = {
@@ -107,6 +121,11 @@ def test_bad_zips_are_clear_problems_and_write_nothing(api: Api, tmp_path: Path,
         "two_exports": (zipped(files | {"y/parties.csv": files["x/parties.csv"]}), None, "several directories"),
         "empty_zip": (zipped({}), None, "empty"),
         "bad_source": (zipped(files), "../etc", "source"),
+        # docs/api.md: at most 200 entries; backslashes and links refused before anything is unpacked
+        "too_many_entries": (zipped(files | {f"x/extra-{i}.txt": b"" for i in range(201 - len(files))}), None,
+                             "at most 200"),
+        "backslash": (zipped(files | {"x\\..\\evil.csv": b"a,b\n"}), None, "backslash"),
+        "symlink": (zipped_with_link(files, "x/evil.csv", "/etc/passwd"), None, "symbolic link"),
     }[case]
     res = upload(api, data, source=source)
     assert res.status_code == 422, res.text

@@ -189,3 +189,16 @@ def test_keys_and_events_an_older_version_kept_in_the_graph_are_moved_out(graph:
     assert (event["uid"], event["actor"], event["at"][:10]) == ("e1", "judge-wang", "2024-01-02")
     assert graph.read("MATCH (n) WHERE n:ApiKey OR n:AuditEvent RETURN count(n) AS n")[0]["n"] == 0
     assert move_from_graph(graph, store) == (0, 0) and store.verify().ok
+
+
+def test_a_login_expires_after_the_session_hours(graph: Graph, tmp_path: Path) -> None:
+    import time
+
+    made = api_helpers.make_api(graph, tmp_path, debtgraph_session_hours=1 / 3600)  # one second
+    with made.client as client:
+        assert client.post("/api/v1/session", headers=made.headers("judge")).status_code == 200
+        assert client.get("/api/v1/me").json()["name"] == "test-judge"  # the cookie alone
+        time.sleep(2.2)  # cookies are stamped in whole seconds: 2 s old is past a 1 s session
+        assert client.get("/api/v1/me").status_code == 401
+        page = client.get("/web/alerts", headers={"Accept": "text/html"}, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/web/login")

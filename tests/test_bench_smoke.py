@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import common  # noqa: E402
 import run_all  # noqa: E402
 
-STEPS = "generator,ceiling,load,bulk,detect,network,identity"
+STEPS = "generator,ceiling,load,bulk,detect,api,network,identity"
 
 
 @pytest.mark.slow
@@ -64,6 +64,10 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert detect["party_nodes"] == load["party_nodes"]  # measured on the graph the bulk step left
     assert detect["case_alerts_p95_s"] > 0 and detect["neo4j_peak_rss_mb"] > 100
 
+    api = res["api"]  # the HTTP step: a real `debtgraph serve`, keys in its security store, every call answered
+    for scenario in ("health", "me", "case_alerts", "network_depth2"):
+        assert api[scenario]["p95_ms"] > 0 and api[scenario]["ok"] == api[scenario]["requests"], (scenario, api)
+
     network = res["network"]
     for key in ("controller_typical_networkx_seconds", "controller_most_holders_networkx_seconds",
                 "groups_networkx-louvain_seconds", "groups_igraph-leiden_seconds", "groups_igraph-leiden_peak_rss_mb"):
@@ -78,7 +82,8 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
     assert planted["precision"] > 0.9 and planted["recall"] > 0.5
 
     text = (tmp_path / "res" / "RESULTS.md").read_text(encoding="utf-8")
-    for heading in ("## Write ceiling", "## Loading", "## Bulk first load", "## Detectors", "## Network on the loaded dataset",
+    for heading in ("## Write ceiling", "## Loading", "## Bulk first load", "## Detectors", "## API",
+                    "## Network on the loaded dataset",
                     "## Identity linking on the loaded dataset"):
         assert f"\n{heading} — 300 parties\n" in text  # each size keeps its own section
     assert "| detect |" in proc.stdout and "| identity |" in proc.stdout  # the summary table

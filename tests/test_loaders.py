@@ -312,11 +312,15 @@ def _break(export: Path, how: str) -> str:
     if how == "twice":
         (export / "assets.xlsx").write_bytes(b"")
         return "assets"
+    if how == "field_over_16mb":  # one quoted value past the reader's 16 MB field limit
+        with (export / "relations.csv").open("a", encoding="utf-8") as f:
+            f.write('A1,A2,spouse,"' + "备注" * (9 * 1024 * 1024) + '"\n')
+        return "relations.csv"
     raise AssertionError(how)
 
 
 @pytest.mark.parametrize("how", ["undecodable", "missing_column", "missing_file", "not_csv", "broken_quotes",
-                                 "not_xlsx", "twice"])
+                                 "not_xlsx", "twice", "field_over_16mb"])
 def test_an_unreadable_file_stops_the_export_before_any_write(graph: Graph, tmp_path: Path, how: str) -> None:
     export = copy_export("court_a", tmp_path)
     name = _break(export, how)

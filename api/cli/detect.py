@@ -37,6 +37,7 @@ from queries.alerts import (
     set_status,
     store_runs,
 )
+from queries.alerts.store import BATCH
 from queries.registry import QueryError, Registry
 
 # The server's notices (e.g. "property key does not exist" on an empty graph) are not for users.
@@ -134,7 +135,7 @@ def detect(
         except QueryError as exc:
             raise fail(str(exc), 2) from exc
         if not no_store:
-            result = store_runs(graph, runs, day)
+            result = store_runs(graph, runs, day, batch=min(BATCH, graph.settings.debtgraph_batch_size))
             err.print(f"alert store: {result.stored} stored, {result.resolved} resolved", highlight=False)
     alerts = [a for run in runs for a in run.alerts]
     if fmt is Format.jsonl:

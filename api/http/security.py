@@ -21,7 +21,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from api.auth import PERMISSIONS, Principal, authenticate, principal_for_hash
 
 SESSION_COOKIE = "debtgraph_session"
-SESSION_MAX_AGE = 12 * 3600  # a working day; then log in again
+def session_max_age(request: Request) -> int:
+    """Seconds a login lasts (DEBTGRAPH_SESSION_HOURS, default a working day); then log in again."""
+    return max(1, round(request.app.state.settings.debtgraph_session_hours * 3600))
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
 bearer_scheme = HTTPBearer(auto_error=False, description="the API key as a bearer token")
@@ -40,7 +42,7 @@ def make_session_cookie(request: Request, principal: Principal) -> str:
 
 def _from_cookie(request: Request, cookie: str) -> Principal | None:
     try:
-        data = session_serializer(request).loads(cookie, max_age=SESSION_MAX_AGE)
+        data = session_serializer(request).loads(cookie, max_age=session_max_age(request))
     except BadSignature:
         return None
     key_hash = data.get("h") if isinstance(data, dict) else None

@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.auth import PERMISSIONS, Principal
 from api.console import ConsoleRefused, CypherError
 from api.http.errors import problem_response
-from api.http.security import SESSION_COOKIE, SESSION_MAX_AGE
+from api.http.security import SESSION_COOKIE, session_max_age
 from api.results import NotFound
 from queries.alerts import AlertError, AlertNotFound
 from queries.network import NetworkError
@@ -159,7 +159,7 @@ def login_cookie(request: Request, principal: Principal) -> str:
 
 
 def set_login_cookie(request: Request, response: Response, principal: Principal) -> None:
-    response.set_cookie(SESSION_COOKIE, login_cookie(request, principal), max_age=SESSION_MAX_AGE, httponly=True,
+    response.set_cookie(SESSION_COOKIE, login_cookie(request, principal), max_age=session_max_age(request), httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/")
 
 
@@ -169,7 +169,7 @@ def csrf_token(request: Request) -> str | None:
     if not cookie:
         return None
     try:
-        data = request.app.state.session_serializer.loads(cookie, max_age=SESSION_MAX_AGE)
+        data = request.app.state.session_serializer.loads(cookie, max_age=session_max_age(request))
     except BadSignature:
         return None
     token = data.get("c") if isinstance(data, dict) else None

@@ -80,14 +80,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def store_runs(graph: Graph, runs: Iterable[DetectorRun], as_of: dt.date, now: dt.datetime | None = None) -> StoreResult:
-    """Upsert the alerts of the runs that succeeded; resolve those detectors' alerts not found again."""
+def store_runs(graph: Graph, runs: Iterable[DetectorRun], as_of: dt.date, now: dt.datetime | None = None,
+               batch: int = BATCH) -> StoreResult:
+    """Upsert the alerts of the runs that succeeded; resolve those detectors' alerts not found again.
+
+    Idempotent, and safe to interrupt: the upserts come in transactions of `batch` alerts and the
+    resolution last, so a run killed half-way leaves some alerts refreshed and none wrongly resolved,
+    and running it again gives the store of one uninterrupted run.
+    """
     now = now or _now()
     ok = [r for r in runs if r.ok]
     alerts: list[Alert] = [a for r in ok for a in r.alerts]
     stored = 0
-    for start in range(0, len(alerts), BATCH):
-        rows = [a.to_row(as_of) for a in alerts[start:start + BATCH]]
+    batch = max(1, batch)
+    for start in range(0, len(alerts), batch):
+        rows = [a.to_row(as_of) for a in alerts[start:start + batch]]
         stored += graph.write(statement("alerts/upsert"), {
             "rows": rows, "now": now, "actor": SYSTEM_ACTOR,
             "reopen_reason": "检测条件再次成立（condition holds again）"})[0]["stored"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from api.auth import PERMISSIONS, Principal
 from api.http.errors import COMMON_RESPONSES
 from api.http.models import Me, VersionOut
-from api.http.security import SESSION_COOKIE, SESSION_MAX_AGE, audit, make_session_cookie, require
+from api.http.security import SESSION_COOKIE, audit, make_session_cookie, require, session_max_age
 
 PUBLIC = False
 router = APIRouter(tags=["meta"], responses=COMMON_RESPONSES)
@@ -32,7 +32,7 @@ def me(principal: Annotated[Principal, require("meta:read")]) -> Me:
              description="For the web pages: send the key once (header), receive an HttpOnly signed cookie "
                          "that stands for it until it expires or the key is revoked.")
 def login(request: Request, response: Response, principal: Annotated[Principal, require("meta:read")]) -> Me:
-    response.set_cookie(SESSION_COOKIE, make_session_cookie(request, principal), max_age=SESSION_MAX_AGE,
+    response.set_cookie(SESSION_COOKIE, make_session_cookie(request, principal), max_age=session_max_age(request),
                         httponly=True, samesite="lax", secure=request.url.scheme == "https")
     audit(request, principal, "session.login")
     return me(principal)
