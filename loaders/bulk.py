@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -45,6 +47,7 @@ from neo4j import GraphDatabase
 
 from graph_model.db import Graph
 from graph_model.schema import MODEL
+from graph_model.settings import Settings
 from loaders.load import LoadSummary, Parts, Progress, Sink, open_export, run_export, source_name, summary_json
 from loaders.readers import ExportError, Table
 from neo4j_local import server
@@ -487,13 +490,50 @@ class BulkSummary:
                 "peak_rss_mb": self.peak_rss_mb, "importer_peak_rss_mb": self.importer_peak_rss_mb}
 
 
+def unfinished_marker(settings: Settings) -> Path:
+    """Written before the server is stopped for the import, removed once the load is recorded: while it exists
+    the database holds an unfinished bulk load (or the store the import was replacing), never a user's graph."""
+    return settings.data_dir / "bulk-initial.unfinished"
+
+
+def _recover_interrupted(settings: Settings) -> bool:
+    """After a bulk load that was killed: stop its orphaned importer; True when the database may be overwritten."""
+    marker = unfinished_marker(settings)
+    if not marker.exists():
+        return False
+    try:
+        pid = int(json.loads(marker.read_text(encoding="utf-8")).get("importer_pid") or 0)
+    except (ValueError, OSError):
+        pid = 0
+    if pid and server.status_kb(pid, "VmRSS") is not None and "database" in _cmdline(pid) \
+            and "import" in _cmdline(pid):
+        os.kill(pid, signal.SIGKILL)  # its half-written store is replaced by this run's import
+        deadline = time.monotonic() + 30
+        while server.status_kb(pid, "VmRSS") is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    return True
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def check_preconditions(graph: Graph) -> None:
-    """Refuse (BulkRefused) unless the local server is used and its database holds no node at all."""
+    """Refuse (BulkRefused) unless the local server is used and its database holds no node at all.
+
+    The one exception: an earlier bulk load that was interrupted (its marker is still there) left the
+    database in its own unfinished state, which this load may replace.
+    """
     settings = graph.settings
     if not settings.local:
         raise BulkRefused(f"NEO4J_URI is set ({settings.neo4j_uri}): --bulk-initial replaces the store files of "
                           "debtgraph's own local server and cannot reach a remote or Docker server; use "
                           "`debtgraph load DIR` (the transactional loader) there")
+    if _recover_interrupted(settings):
+        return  # the import below stops the server if it runs and overwrites the database
     if server.status(settings).state != "running":
         server.start(settings)
     counts = graph.counts()
@@ -504,13 +544,17 @@ def check_preconditions(graph: Graph) -> None:
                           "or empty it first (`debtgraph db reset --yes`)")
 
 
-def _run_sampled(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+def _run_sampled(cmd: list[str], env: dict[str, str], cwd: Path,
+                 marker: Path | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run a command to its end; its output and its own peak RSS in MB (VmHWM, read twice a second).
 
     Not getrusage(RUSAGE_CHILDREN): Linux carries the forking process's high-water mark across
     exec, so a child of a 5 GB Python process would report at least 5 GB whatever it used.
     """
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if marker is not None:  # a later run must find (and stop) this importer if we are killed meanwhile
+        marker.write_text(json.dumps({"importer_pid": proc.pid, "since": dt.datetime.now(dt.UTC).isoformat()}),
+                          encoding="utf-8")
     peak_kb = 0
     while True:
         peak_kb = max(peak_kb, server.status_kb(proc.pid, "VmHWM") or 0)  # None once it is gone
@@ -537,13 +581,17 @@ def _run_import(graph: Graph, files: list[str], workdir: Path, phases: dict[str,
            "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--report-file={report}", *files]
     t = time.perf_counter()
+    marker = unfinished_marker(settings)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"importer_pid": None, "since": dt.datetime.now(dt.UTC).isoformat()}),
+                      encoding="utf-8")
     server.stop(settings)
     phases["server_stop"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     try:
         server.write_config(settings)
         env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
-        done, peak_mb = _run_sampled(cmd, env, workdir)
+        done, peak_mb = _run_sampled(cmd, env, workdir, marker)
     finally:
         phases["import"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
@@ -632,6 +680,7 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
     for summary, now in zip(summaries, nows, strict=True):
         graph.write(statement("load/export_start"), {"source": summary.source, "now": now})
         graph.write(statement("load/export_finish"), {"source": summary.source, "summary": summary_json(summary)})
+    unfinished_marker(graph.settings).unlink(missing_ok=True)  # a complete first load: an ordinary graph now
     mark("exports_recorded", t)
     return BulkSummary(summaries, nodes, rels, phases, round(time.perf_counter() - started, 3),
                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, importer_peak_mb)

@@ -182,3 +182,52 @@ def test_the_importers_peak_memory_is_its_own_not_the_loaders(tmp_path: Path) ->
     assert len(ballast) and small.returncode == 0 and big.returncode == 0
     assert 0 < small_mb < 100
     assert 200 < big_mb < 400
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["during_import", "after_import"])
+def test_a_bulk_load_killed_midway_is_replaced_by_the_next_run(graph: Graph, tmp_path: Path, when: str) -> None:
+    """SIGKILL while the server is down for the importer, or once it is back with the imported nodes but before
+    the load is recorded: the next --bulk-initial stops an orphaned importer, overwrites the unfinished
+    database (not refused as 'not empty') and builds the graph of a clean load."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from neo4j_local import server
+
+    graph.reset()
+    dirs = [SEED / name for name in SEED_EXPORTS]
+    for d in dirs:
+        load_export(graph, d, rejects=tmp_path / f"{d.name}.tx.csv")
+    expected = dump(graph)
+    graph.reset()
+
+    settings = graph.settings
+    cli = [sys.executable, "-c", "from api.cli import main; main()", "load", "--bulk-initial", *map(str, dirs),
+           "--rejects", str(tmp_path / "killed-reports")]
+    proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    try:  # wait for the import phase: the server stopped for it
+        while server.status(settings).state == "running":
+            assert proc.poll() is None, f"the bulk load ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        if when == "after_import":  # the server is back with the imported graph; indexes and records still to come
+            while server.status(settings).state != "running":
+                assert proc.poll() is None, f"the bulk load ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert (settings.data_dir / "bulk-initial.unfinished").exists()  # the next run knows what happened
+
+    result = bulk_initial_load(graph, dirs, rejects=[tmp_path / f"{d.name}.bulk.csv" for d in dirs])
+    assert [s.completed for s in result.exports] == [True, True, True]
+    assert dump(graph) == expected
+    assert not (settings.data_dir / "bulk-initial.unfinished").exists()
+    assert server.status(settings).state == "running"
