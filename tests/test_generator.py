@@ -163,12 +163,28 @@ def test_scenarios_cross_exports(clean: tuple[Path, Truth]) -> None:
 
 
 def test_truth_equals_the_exports_read_back_from_disk(clean: tuple[Path, Truth], messy: tuple[Path, Truth]) -> None:
+    """The round trip: the oracle fed by the generator's records in memory and the oracle fed by the files read
+    back with a strict reader raise the same alerts on the same parties — the files say what the generator meant."""
     for root, truth in (clean, messy):
         back = evaluate_exports([root / e["dir"] for e in truth.exports], AS_OF)
         assert _keys(back.alerts) == _keys(truth.alerts)
         by_key = {(a["detector"], a["case_no"], a["id_number"]): sorted(map(tuple, a["party_keys"])) for a in truth.alerts}
         for a in back.alerts:
             assert sorted(map(tuple, a["party_keys"])) == by_key[(a["detector"], a["case_no"], a["id_number"])]
+
+
+def test_the_oracle_on_the_files_raises_the_planted_stories_and_no_decoy(clean: tuple[Path, Truth],
+                                                                         messy: tuple[Path, Truth]) -> None:
+    """Planting (scenarios.py, with its own date arithmetic) and the oracle (reference.py) share no rule code:
+    the oracle on the files read back raises every planted story, no decoy, and nothing else."""
+    for root, truth in (clean, messy):
+        back = evaluate_exports([root / e["dir"] for e in truth.exports], AS_OF)
+        raised = {(a["detector"], a["case_no"] or a["id_number"]) for a in back.alerts}
+        planted = {(d, e["case_no"] or e["id_number"]) for d, items in truth.planted.items() for e in items}
+        decoys = {(d, e["case_no"] or e["id_number"]) for d, items in truth.decoys.items() for e in items}
+        assert planted <= raised, sorted(planted - raised)[:5]
+        assert not decoys & raised, sorted(decoys & raised)[:5]
+        assert raised == planted  # the background raises nothing by accident
 
 
 def test_planted_counts_scale_with_parties(tmp_path: Path) -> None:

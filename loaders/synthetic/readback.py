@@ -5,7 +5,8 @@ the project's loader): it cleans every value with graph_model.types, rejects the
 rows the contract says to reject (missing required value, unparseable date or
 amount, unknown enum value, undefined party_id, unknown case_no) and counts them
 per file, matches parties across exports by valid id_number only, and feeds the
-rest to :class:`loaders.synthetic.reference.Evaluator`.
+rest to :class:`loaders.synthetic.reference.Evaluator`, the oracle of the detectors: ``oracle``
+holds its alerts with score and related records, and the maps that name its parties and cases.
 """
 
 from __future__ import annotations
@@ -30,7 +31,16 @@ from graph_model.types import (
     clean_text,
     parse_case_no,
 )
-from loaders.synthetic.reference import Auction, CaseRecord, Evaluator, Measure, Payment, Settlement, describe_alerts
+from loaders.synthetic.reference import (
+    Alert,
+    Auction,
+    CaseRecord,
+    Evaluator,
+    Measure,
+    Payment,
+    Settlement,
+    describe_alerts,
+)
 
 ENUMS = {
     "party_kind": {"person", "company", "organization"},
@@ -113,12 +123,20 @@ def _case_no(row: dict[str, str], column: str) -> str:
 
 @dataclass
 class ReadBack:
-    """What the exports say: the alerts, and the rows rejected per export and file."""
+    """What the exports say: the alerts, and the rows rejected per export and file.
+
+    ``oracle`` is the evaluator's own answer (entities and case codes), ``case_names`` names its cases,
+    ``party_keys`` gives each entity's ``[source, party_id]`` keys and ``id_numbers`` its valid id number.
+    """
 
     alerts: list[dict]
     rejects: dict[str, Counter[str]] = field(default_factory=dict)
     invalid_ids: dict[str, int] = field(default_factory=dict)
     reasons: list[tuple[str, str, int, str]] = field(default_factory=list)  # (source, file, line, reason)
+    oracle: list[Alert] = field(default_factory=list)
+    case_names: dict[int, str] = field(default_factory=dict)
+    party_keys: dict[int, list[list[str]]] = field(default_factory=dict)
+    id_numbers: dict[int, str | None] = field(default_factory=dict)
 
 
 def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
@@ -170,9 +188,10 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
             paid = _amount(row, "amount_paid")
             origin = parse_case_no(row.get("origin_case_no"))
             outcome = _enum(row, "outcome", "outcome", required=False)
-            _date(row, "claims_deadline")
+            deadline = _date(row, "claims_deadline")
             loaded[case_no] = {"kind": kind, "filed": filed, "status": status, "closed": closed, "amount": amount,
                                "paid": paid, "origin": origin.case_no if origin else None, "outcome": outcome,
+                               "claims_deadline": deadline,
                                "cause": clean_text(row.get("cause")) or "", "source": source}
         each(source, files, "cases", case_row)
 
@@ -230,14 +249,14 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
 
         def relation_row(row: dict[str, str]) -> None:
             a, b = party(row, "from_id"), party(row, "to_id")
-            _enum(row, "relation", "relation")
+            relation = _enum(row, "relation", "relation")
             try:
-                clean_share(row.get("share"))
+                share = clean_share(row.get("share"))
             except ValueError as exc:
                 raise Reject(f"share: {exc}") from None
-            _date(row, "since")
+            since = _date(row, "since")
             _date(row, "until")
-            ev.add_link(a, b)
+            ev.add_link(a, b, relation, share, since)
         each(source, files, "relations", relation_row)
 
         values: dict[str, float | None] = {}
@@ -249,7 +268,7 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
             value = _amount(row, "value")
             party(row, "counterparty_id", required=False)
             values[asset_id] = value
-            ev.add_asset(owner, kind)
+            ev.add_asset(owner, kind, asset_id, value)
         each(source, files, "assets", asset_row)
 
         def transfer_row(row: dict[str, str]) -> None:
@@ -257,17 +276,17 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
             a, b = party(row, "from_id"), party(row, "to_id")
             on = _date(row, "transferred_on", required=True)
             price = _amount(row, "price")
-            ev.add_transfer(a, b, on, price, values.get(asset_id))
+            ev.add_transfer(a, b, on, price, values.get(asset_id), asset_id)
         each(source, files, "asset_transfers", transfer_row)
 
         def measure_row(row: dict[str, str]) -> None:
-            _required(row, "measure_id")
+            measure_id = _required(row, "measure_id")
             case_no = known_case(row)
             kind = _enum(row, "kind", "measure_kind")
-            party(row, "party_id", required=False)
+            restricted = party(row, "party_id", required=False)
             imposed = _date(row, "imposed_on", required=True)
             lifted = _date(row, "lifted_on")
-            by_case[case_no]["measures"].append(Measure(kind, imposed, lifted))
+            by_case[case_no]["measures"].append(Measure(kind, imposed, lifted, measure_id, restricted))
         each(source, files, "measures", measure_row)
 
         def settlement_row(row: dict[str, str]) -> None:
@@ -281,21 +300,22 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
         each(source, files, "settlements", settlement_row)
 
         def payment_row(row: dict[str, str]) -> None:
-            _required(row, "payment_id")
+            payment_id = _required(row, "payment_id")
             case_no = known_case(row)
             received = _date(row, "received_on", required=True)
             _amount(row, "amount", required=True)
-            by_case[case_no]["payments"].append(Payment(received, _date(row, "disbursed_on")))
+            by_case[case_no]["payments"].append(Payment(received, _date(row, "disbursed_on"), payment_id))
         each(source, files, "payments", payment_row)
 
         def auction_row(row: dict[str, str]) -> None:
-            _required(row, "auction_id")
+            auction_id = _required(row, "auction_id")
             case_no = known_case(row)
+            asset_id = clean_text(row.get("asset_id"))
             ordered = _date(row, "ordered_on", required=True)
             listed, closed = _date(row, "listed_on"), _date(row, "closed_on")
             result = _enum(row, "result", "auction_result", required=False)
             _amount(row, "price")
-            by_case[case_no]["auctions"].append(Auction(ordered, listed, closed, result))
+            by_case[case_no]["auctions"].append(Auction(ordered, listed, closed, result, auction_id, asset_id))
         each(source, files, "auctions", auction_row)
 
         def detention_row(row: dict[str, str]) -> None:
@@ -317,7 +337,7 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
         rows = by_case.get(case_no, {})
         ev.add_case(
             CaseRecord(code(case_no), c["kind"] or "", c["status"], c["filed"], c["closed"], c["amount"], c["paid"],
-                       code(origin) if origin is not None else None, labor, c["outcome"]),
+                       code(origin) if origin is not None else None, labor, c["outcome"], c["claims_deadline"]),
             rows.get("parties", []), rows.get("measures", []), rows.get("settlements", []),
             rows.get("payments", []), rows.get("auctions", []),
         )
@@ -325,5 +345,7 @@ def evaluate_exports(dirs: list[Path], as_of: dt.date) -> ReadBack:
     def describe(entity: int) -> dict:
         return {"id_number": id_of.get(entity), "party_keys": sorted(keys_of.get(entity, []))}
 
-    alerts = describe_alerts(ev.alerts(), case_names.__getitem__, describe)
-    return ReadBack(alerts, rejects, invalid, reasons)
+    oracle = ev.alerts()
+    alerts = describe_alerts(oracle, case_names.__getitem__, describe)
+    return ReadBack(alerts, rejects, invalid, reasons, oracle, dict(case_names),
+                    {e: sorted(k) for e, k in keys_of.items()}, dict(id_of))

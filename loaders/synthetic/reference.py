@@ -1,29 +1,40 @@
-"""An independent reference implementation of the detectors, in plain Python.
+"""An independent reference implementation of the detectors (the oracle), in plain Python.
 
-It is the generator's source of truth: the generator feeds it every record it
-writes (one case at a time, with the rows that hang on that case), and at the end
-it says which alerts a correct implementation of the detector rules must raise on
-the whole dataset, including any that arise by accident from the random background.
-The same evaluator runs on exports read back from disk (:mod:`loaders.synthetic.readback`),
-which is how the hand-written seed-story fixture and the generated files are checked.
+It is the generator's source of truth and the oracle the Cypher detectors are checked
+against: the generator feeds it every record it writes (one case at a time, with the rows
+that hang on that case), :mod:`loaders.synthetic.readback` feeds it the exports read back
+from disk, and at the end it says which alerts a correct implementation of the detector
+rules must raise on the whole dataset — including any that arise by accident from the
+random background — with, per alert, its score and its related records.
 
-Memory stays bounded at a million parties: it keeps compact integer arrays
-(parties are integers — "entities", one per legal person after cross-export
-matching — and cases are integers too), one flag byte per entity, and per-case
-results computed while the case passes by. Only settlements, transfers,
-bankruptcies and revoked retrials are kept as Python objects, and those are few.
+It is written from the contract (docs/detectors.md and the specification of the detectors:
+rules, the `related` list, and each detector's score formula as its description states it),
+never from the Cypher, and imports nothing from the project but the standard library: a
+mistake in a detector, in the loader or in the generator's planting cannot be shared with it.
+
+Memory stays bounded at a million parties: it keeps compact integer arrays (parties are
+integers — "entities", one per legal person after cross-export matching — and cases are
+integers too), one flag byte per entity, and per-case results computed while the case
+passes by. Only settlements, transfers, receivables, bankruptcies, revoked retrials and
+the alerts themselves are kept as Python objects, and those are few.
 
 The rules (thresholds as in the default configuration):
 
 - open enforcement case: status pending, suspended or terminated_no_assets;
   outstanding = amount − amount_paid, unknown amount counts as outstanding;
-- linked: a relations row between the two, or a shared phone or address;
-  related within two hops: linked, or both linked to one third party.
+- linked: a relations row between the two (not begun after as_of), or a shared phone or
+  address; related within two hops: linked, or both linked to one third party;
+- "N days after D" is calendar days (date − D > N); working days are Monday to Friday,
+  counted after the reference date.
+
+Related records are tokens: ``("case", case code)``, ``("party", entity)`` or
+``("id", asset / measure / payment / auction id)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -56,23 +67,27 @@ DISBURSE_DAYS = 30
 LISTING_DAYS = 30
 AUCTION_OPEN_DAYS = 180
 RETRIAL_GRACE_DAYS = 30
+CONTROLLING_SHARE = 0.5
+SOON_RELEASED_DAYS = 30
 
 # Entity flags.
-PERSON, COMPANY, APPLICANT_OPEN, RECEIVABLE, DETAINED = 1, 2, 4, 8, 16
+PERSON, COMPANY, APPLICANT_OPEN, RECEIVABLE, DETAINED, OPEN_DEBTOR = 1, 2, 4, 8, 16, 32
+
+Token = tuple[str, int | str]
 
 
-def working_days_after(start: dt.date, end: dt.date) -> int:
-    """Mondays to Fridays in (start, end]: how many working days ``end`` lies after ``start``."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    weekday = start.weekday()
-    for k in range(1, rest + 1):
-        if (weekday + k) % 7 < 5:
-            count += 1
-    return count
+def nth_working_day_after(start: dt.date, n: int) -> dt.date:
+    """The ``n``-th Monday-to-Friday after ``start``: the last day a measure may still stand."""
+    day = start
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if day.isoweekday() <= 5:
+            n -= 1
+    return day
+
+
+def _cap(score: float) -> float:
+    return 1.0 if score > 1 else score
 
 
 @dataclass(slots=True)
@@ -89,6 +104,7 @@ class CaseRecord:
     origin: int | None = None
     labor: bool = False  # origin is a labor arbitration award, or the cause contains 劳动
     outcome: str | None = None
+    claims_deadline: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -104,6 +120,7 @@ class Settlement:
 class Payment:
     received: dt.date
     disbursed: dt.date | None = None
+    payment_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -112,6 +129,8 @@ class Auction:
     listed: dt.date | None = None
     closed: dt.date | None = None
     result: str | None = None
+    auction_id: str | None = None
+    asset_id: str | None = None  # the asset auctioned
 
 
 @dataclass(slots=True)
@@ -119,23 +138,36 @@ class Measure:
     kind: str
     imposed: dt.date
     lifted: dt.date | None = None
+    measure_id: str | None = None
+    party: int | None = None  # the entity restricted
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Alert:
-    """An alert key: detector and case (case-level) or entity (party-level); ``subject`` is the party it is about."""
+    """An alert: detector and case (case-level) or entity (party-level), with its score and related records.
+
+    ``subject`` is the party it is about; ``subjects`` every party that may stand as the subject (the
+    strongest finding's parties, or the case's applicants / respondents for rules about the case
+    itself); ``co_subjects`` every party a per-party rule found on this case — one alert per case
+    carries all of them, so those not named as the subject are part of its evidence.
+    """
 
     detector: str
     case: int | None
     subject: int | None = field(compare=False, default=None)
     party_level_entity: int | None = None
+    score: float = field(compare=False, default=0.0)
+    related: frozenset[Token] = field(compare=False, default=frozenset())
+    subjects: tuple[int, ...] = field(compare=False, default=())
+    co_subjects: frozenset[int] = field(compare=False, default=frozenset())
 
 
 @dataclass(slots=True)
 class _Settled:
     applicant: int
     signed: int
-    strong: bool  # low ratio or paid to someone else: needs no relation
+    cheap: bool
+    payee: int | None
     respondents: tuple[int, ...]
     case: int
 
@@ -146,28 +178,37 @@ class Evaluator:
     def __init__(self, as_of: dt.date) -> None:
         self.as_of = as_of
         self.flags = bytearray()
-        # (entity, case, filed ordinal, bits) for each respondent of an open enforcement case.
+        # (entity, case, filed ordinal, bits, outstanding) for each respondent of an open enforcement case.
         self.or_entity = array("q")
         self.or_case = array("q")
         self.or_filed = array("q")
         self.or_bits = array("b")  # 1 = outstanding > 0, 2 = labor
+        self.or_owed = array("d")  # outstanding, NaN when unknown
+        # (entity, case, outstanding) for each applicant of an open enforcement case with money outstanding.
+        self.ap_entity = array("q")
+        self.ap_case = array("q")
+        self.ap_owed = array("d")
+        self.receivables: list[tuple[int, str | None, float | None]] = []  # (owner, asset id, value)
         self.settled: list[_Settled] = []
-        self.tr_from = array("q")
-        self.tr_to = array("q")
-        self.tr_date = array("q")
-        self.tr_cheap = array("b")
+        self.transfers: list[tuple[int, int, int, int, str | None]] = []  # (from, to, ordinal, bits 1 cheap 2 gift, asset id)
         self.fee_entity = array("q")
         self.fee_case = array("q")
-        self.bankruptcies: list[tuple[int, int]] = []  # (case, respondent entity) of pending bankruptcies
-        self.revoked: dict[int, list[dt.date]] = defaultdict(list)  # judgment → closing dates of revoking retrials
+        self.bankruptcies: list[tuple[int, int, dt.date | None]] = []  # pending: (case, respondent entity, claims deadline)
+        self.revoked: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)  # judgment → (closed_on, retrial case)
         self.run_origin = array("q")  # enforcement cases still running, by origin
         self.run_case = array("q")
         self.run_subject = array("q")
+        self.run_more: dict[int, tuple[int, ...]] = {}  # running cases with several respondents
         self.link_a = array("q")
         self.link_b = array("q")
+        # (person, company) of legal representatives (kind 0) and shareholders holding a controlling share (kind 1).
+        self.tie_person = array("q")
+        self.tie_company = array("q")
+        self.tie_kind = array("b")
         self.node_entity = array("q")
         self.node_key = array("q")
-        self.case_alerts: dict[tuple[str, int], int] = {}
+        self.detention: dict[int, tuple[dt.date, dt.date | None]] = {}  # entity → (start, end) of its latest current detention
+        self.case_alerts: dict[tuple[str, int], tuple[float, frozenset[Token], tuple[int, ...]]] = {}
 
     # -- records -------------------------------------------------------------------------------------
     def _flag(self, entity: int, bit: int) -> None:
@@ -182,26 +223,36 @@ class Evaluator:
             self.node_entity.append(entity)
             self.node_key.append(node)
 
-    def add_link(self, a: int, b: int) -> None:
-        """A relations row (any type, either direction)."""
-        if a != b:
+    def add_link(self, a: int, b: int, relation: str | None = None, share: float | None = None,
+                 since: dt.date | None = None) -> None:
+        """A relations row (``a`` → ``b``, any type; links either direction)."""
+        controlling = relation == "shareholder" and share is not None and share >= CONTROLLING_SHARE
+        if relation == "legal_representative" or controlling:
+            self.tie_person.append(a)
+            self.tie_company.append(b)
+            self.tie_kind.append(1 if controlling else 0)
+        if a != b and (since is None or since <= self.as_of):
             self.link_a.append(a)
             self.link_b.append(b)
 
-    def add_asset(self, owner: int, kind: str) -> None:
+    def add_asset(self, owner: int, kind: str, asset_id: str | None = None, value: float | None = None) -> None:
         if kind == "receivable":
             self._flag(owner, RECEIVABLE)
+            self.receivables.append((owner, asset_id, value))
 
-    def add_transfer(self, source: int, target: int, on: dt.date, price: float | None, value: float | None) -> None:
-        cheap = price is not None and (price == 0 or (value is not None and price < TRANSFER_PRICE_RATIO * value))
-        self.tr_from.append(source)
-        self.tr_to.append(target)
-        self.tr_date.append(on.toordinal())
-        self.tr_cheap.append(1 if cheap else 0)
+    def add_transfer(self, source: int, target: int, on: dt.date, price: float | None, value: float | None,
+                     asset_id: str | None = None) -> None:
+        cheap = price is not None and value is not None and price < TRANSFER_PRICE_RATIO * value
+        gift = price is not None and price == 0
+        self.transfers.append((source, target, on.toordinal(), (1 if cheap else 0) | (2 if gift else 0), asset_id))
 
     def add_detention(self, entity: int, start: dt.date, end: dt.date | None) -> None:
         if start <= self.as_of and (end is None or end >= self.as_of):
             self._flag(entity, DETAINED)
+            known = self.detention.get(entity)
+            if known is None or start > known[0] or (start == known[0] and known[1] is not None
+                                                      and (end is None or end > known[1])):
+                self.detention[entity] = (start, end)
 
     def add_case(
         self,
@@ -214,25 +265,24 @@ class Evaluator:
     ) -> None:
         """A case with its case_parties rows (entity, role, fees_unpaid) and the rows that hang on it."""
         parties = list(parties)
-        respondents = [e for e, role, _ in parties if role == "respondent"]
-        applicants = [e for e, role, _ in parties if role == "applicant"]
-        subject = respondents[0] if respondents else -1
+        respondents = tuple(dict.fromkeys(e for e, role, _ in parties if role == "respondent"))
+        applicants = tuple(dict.fromkeys(e for e, role, _ in parties if role == "applicant"))
         for entity, _, fees in parties:
             if fees is not None and fees > 0:
                 self.fee_entity.append(entity)
                 self.fee_case.append(case.code)
         if case.kind == "retrial":
             if case.outcome == "revoked" and case.closed is not None and case.origin is not None:
-                self.revoked[case.origin].append(case.closed)
+                self.revoked[case.origin].append((case.closed, case.code))
             return
         if case.kind == "bankruptcy":
             if case.status == "pending":
-                self.bankruptcies.extend((case.code, e) for e in respondents)
+                self.bankruptcies.extend((case.code, e, case.claims_deadline) for e in respondents)
             return
         if case.kind != "enforcement":
             return
         remaining = None if case.amount is None else case.amount - (case.paid or 0.0)
-        outstanding = remaining is None or remaining > 0.005
+        outstanding = remaining is None or remaining > 0
         if case.status in OPEN:
             bits = (1 if outstanding else 0) | (2 if case.labor else 0)
             for entity in respondents:
@@ -240,54 +290,106 @@ class Evaluator:
                 self.or_case.append(case.code)
                 self.or_filed.append(case.filed.toordinal())
                 self.or_bits.append(bits)
+                self.or_owed.append(math.nan if remaining is None else remaining)
+                if outstanding:
+                    self._flag(entity, OPEN_DEBTOR)
             if outstanding:
                 for entity in applicants:
                     self._flag(entity, APPLICANT_OPEN)
+                    self.ap_entity.append(entity)
+                    self.ap_case.append(case.code)
+                    self.ap_owed.append(math.nan if remaining is None else remaining)
         if case.origin is not None and case.status not in NOT_STILL_RUNNING:
             self.run_origin.append(case.origin)
             self.run_case.append(case.code)
-            self.run_subject.append(subject)
+            self.run_subject.append(respondents[0] if respondents else -1)
+            if len(respondents) > 1:
+                self.run_more[case.code] = respondents
         settlements = list(settlements)
         for s in settlements:
+            if s.signed > self.as_of:
+                continue
             base = s.original if s.original is not None else remaining
-            low = base is not None and s.settled <= SETTLEMENT_RATIO * base
+            cheap = base is not None and s.settled <= SETTLEMENT_RATIO * base
             for entity in applicants:
-                elsewhere = s.payee is not None and s.payee != entity
-                self.settled.append(_Settled(entity, s.signed.toordinal(), low or elsewhere, tuple(respondents), case.code))
+                self.settled.append(_Settled(entity, s.signed.toordinal(), cheap, s.payee, respondents, case.code))
+        self._restrictions(case, respondents, measures, settlements)
+        self._payments(case, applicants, payments)
+        self._auctions(case, respondents, auctions)
+
+    def _restrictions(self, case: CaseRecord, respondents: tuple[int, ...], measures: Iterable[Measure],
+                      settlements: list[Settlement]) -> None:
+        """restriction_not_lifted: a finished case keeps a restriction past the 3rd working day after it finished."""
         as_of = self.as_of
         reference = None
         if case.status == "concluded":
             reference = case.closed
         elif case.status == "settled":
-            performed = [s.performed for s in settlements if s.performed is not None]
+            performed = [s.performed for s in settlements if s.performed is not None and s.performed <= as_of]
             reference = max(performed) if performed else None
-        if reference is not None:
-            for m in measures:
-                if m.kind in RESTRICTIONS:
-                    end = m.lifted if m.lifted is not None else as_of
-                    if working_days_after(reference, end) > LIFT_WORKING_DAYS:
-                        self.case_alerts[("restriction_not_lifted", case.code)] = subject
-                        break
-        for p in payments:
-            end = p.disbursed if p.disbursed is not None else as_of
-            if (end - p.received).days > DISBURSE_DAYS:
-                self.case_alerts[("funds_not_disbursed", case.code)] = subject
-                break
-        for a in auctions:
-            if a.result == "withdrawn":
+        if reference is None or reference > as_of:
+            return
+        deadline = nth_working_day_after(reference, LIFT_WORKING_DAYS)
+        late: list[tuple[int, Measure]] = []
+        for m in measures:
+            if m.kind not in RESTRICTIONS or m.imposed > as_of:
                 continue
-            late_listing = (a.listed is None and (as_of - a.ordered).days > LISTING_DAYS) or (
-                a.listed is not None and (a.listed - a.ordered).days > LISTING_DAYS
-            )
-            stuck = (
-                a.listed is not None
-                and a.result in (None, "pending")
-                and a.closed is None
-                and (as_of - a.listed).days > AUCTION_OPEN_DAYS
-            )
-            if late_listing or stuck:
-                self.case_alerts[("auction_delay", case.code)] = subject
-                break
+            end = m.lifted if m.lifted is not None and m.lifted <= as_of else as_of
+            if end > deadline:
+                late.append(((end - deadline).days, m))
+        if not late:
+            return
+        worst = max(days for days, _ in late)
+        with_party = [(days, m.party) for days, m in late if m.party is not None]
+        if with_party:
+            most = max(days for days, _ in with_party)
+            subjects = tuple(dict.fromkeys(p for days, p in with_party if days == most and p is not None))
+        else:
+            subjects = respondents
+        related = frozenset(("id", m.measure_id) for _, m in late if m.measure_id is not None)
+        self.case_alerts[("restriction_not_lifted", case.code)] = (_cap(0.5 + 0.5 * worst / 30), related, subjects)
+
+    def _payments(self, case: CaseRecord, applicants: tuple[int, ...], payments: Iterable[Payment]) -> None:
+        """funds_not_disbursed: money received and not paid out within 30 days."""
+        as_of = self.as_of
+        held: list[tuple[int, Payment]] = []
+        for p in payments:
+            if p.received > as_of:
+                continue
+            end = p.disbursed if p.disbursed is not None and p.disbursed <= as_of else as_of
+            days = (end - p.received).days
+            if days > DISBURSE_DAYS:
+                held.append((days, p))
+        if held:
+            longest = max(days for days, _ in held)
+            related = frozenset(("id", p.payment_id) for _, p in held if p.payment_id is not None)
+            self.case_alerts[("funds_not_disbursed", case.code)] = (
+                _cap(0.5 + 0.5 * (longest - DISBURSE_DAYS) / 90), related, applicants)
+
+    def _auctions(self, case: CaseRecord, respondents: tuple[int, ...], auctions: Iterable[Auction]) -> None:
+        """auction_delay: not listed within 30 days of the ruling, or listed and without a result for 180 days."""
+        as_of = self.as_of
+        late: list[tuple[int, Auction]] = []
+        for a in auctions:
+            if a.result == "withdrawn" or a.ordered > as_of:
+                continue
+            listed = a.listed if a.listed is not None and a.listed <= as_of else None
+            closed = a.closed if a.closed is not None and a.closed <= as_of else None
+            result = "pending" if a.closed is not None and closed is None else a.result
+            excess: list[int] = []
+            listing = (as_of - a.ordered).days if listed is None else (listed - a.ordered).days
+            if listing > LISTING_DAYS:
+                excess.append(listing - LISTING_DAYS)
+            if listed is not None and closed is None and result in (None, "pending"):
+                waiting = (as_of - listed).days
+                if waiting > AUCTION_OPEN_DAYS:
+                    excess.append(waiting - AUCTION_OPEN_DAYS)
+            if excess:
+                late.append((max(excess), a))
+        if late:
+            worst = max(days for days, _ in late)
+            related = frozenset(("id", i) for _, a in late for i in (a.auction_id, a.asset_id) if i is not None)
+            self.case_alerts[("auction_delay", case.code)] = (_cap(0.5 + 0.5 * worst / 90), related, respondents)
 
     # -- evaluation ----------------------------------------------------------------------------------
     def _flags_of(self, entity: int) -> int:
@@ -310,92 +412,161 @@ class Evaluator:
                 owners = nodes.get(node)
                 if owners:
                     for owner in owners:
-                        if owner != entity:
-                            near[owner].add(entity)
+                        near[owner].add(entity)
+        for e, linked in near.items():
+            linked.discard(e)
         return near
 
+    @staticmethod
+    def _two_hops(near: dict[int, set[int]], p: int, q: int) -> tuple[bool, set[int]]:
+        """Is ``q`` related to ``p`` within two hops, and the third parties between them."""
+        middle = (near[p] & near[q]) - {p, q}
+        return q in near[p] or bool(middle), middle
+
     def alerts(self) -> list[Alert]:
-        """Every alert the detectors raise on what was fed in, sorted."""
+        """Every alert the detectors raise on what was fed in, with its score and related records, sorted."""
         as_of = self.as_of.toordinal()
-        found: dict[tuple[str, int | None, int | None], int] = {}
+        # Per-party findings: (detector, case, party-level entity) → subject → (score, related).
+        found: dict[tuple[str, int | None, int | None], dict[int, tuple[float, set[Token]]]] = {}
 
-        def raise_case(detector: str, case: int, subject: int) -> None:
-            found.setdefault((detector, case, None), subject)
+        def finding(detector: str, case: int | None, subject: int, score: float, related: set[Token],
+                    party_level: bool = False) -> None:
+            by = found.setdefault((detector, case, subject if party_level else None), {})
+            known = by.get(subject)
+            by[subject] = (score, set(related)) if known is None else (max(known[0], score), known[1] | related)
 
-        # Open, outstanding respondent entries by entity, for the cross-case rules.
         flags = self.flags
         debtor_cases: dict[int, list[tuple[int, int]]] = defaultdict(list)
         settlement_parties = {s.applicant for s in self.settled}
-        transfer_parties = set(self.tr_from)
+        transfer_parties = {t[0] for t in self.transfers}
         labor: dict[int, set[int]] = defaultdict(set)
-        for entity, case, filed, bits in zip(self.or_entity, self.or_case, self.or_filed, self.or_bits, strict=True):
+        owing: list[tuple[int, int, float]] = []  # (entity, case, outstanding) of hidden_receivable candidates
+        for entity, case, filed, bits, owed in zip(self.or_entity, self.or_case, self.or_filed, self.or_bits,
+                                                   self.or_owed, strict=True):
             f = flags[entity] if entity < len(flags) else 0
             if bits & 1:
                 if f & (APPLICANT_OPEN | RECEIVABLE):
-                    raise_case("hidden_receivable", case, entity)
+                    owing.append((entity, case, owed))
                 if entity in settlement_parties or entity in transfer_parties:
                     debtor_cases[entity].append((case, filed))
             if f & PERSON and f & DETAINED:
-                raise_case("detained_debtor", case, entity)
+                _, end = self.detention[entity]
+                soon = end is not None and (end - self.as_of).days <= SOON_RELEASED_DAYS
+                finding("detained_debtor", case, entity, 0.7 if soon else 1.0, set())
             if bits & 2 and f & COMPANY and 0 <= as_of - filed <= LABOR_WINDOW_DAYS:
                 labor[entity].add(case)
-        for entity, cases in labor.items():
-            if len(cases) >= LABOR_CASES:
-                found.setdefault(("repeat_offender_employer", None, entity), entity)
 
-        # Settlements and transfers: candidates first, relations only for those that need them.
-        pending: list[tuple[str, int, int, int]] = []  # (detector, case A, P, other party)
-        for s in self.settled:
-            for case, filed in debtor_cases.get(s.applicant, ()):
-                if case == s.case or s.signed < filed:
+        # hidden_receivable: the debtor's open claims in other cases and its receivables.
+        if owing:
+            wanted = {e for e, _, _ in owing}
+            claims: dict[int, dict[int, float]] = defaultdict(dict)
+            for entity, case, owed in zip(self.ap_entity, self.ap_case, self.ap_owed, strict=True):
+                if entity in wanted:
+                    claims[entity][case] = owed
+            receivables: dict[int, list[tuple[str | None, float | None]]] = defaultdict(list)
+            for owner, asset_id, value in self.receivables:
+                if owner in wanted:
+                    receivables[owner].append((asset_id, value))
+            for entity, case, owed in owing:
+                others = {c: o for c, o in claims.get(entity, {}).items() if c != case}
+                held = receivables.get(entity, [])
+                if not others and not held:
                     continue
-                if s.strong:
-                    raise_case("collusive_settlement", case, s.applicant)
+                claimable = sum(o for o in others.values() if not math.isnan(o)) + sum(v for _, v in held if v is not None)
+                if math.isnan(owed) or owed <= 0 or claimable == 0:
+                    score = 0.8
                 else:
-                    pending.extend(("collusive_settlement", case, s.applicant, r) for r in s.respondents)
-        for source, target, on, cheap in zip(self.tr_from, self.tr_to, self.tr_date, self.tr_cheap, strict=True):
-            for case, filed in debtor_cases.get(source, ()):
-                if on < filed - TRANSFER_LOOKBACK_DAYS:
+                    score = 0.6 + 0.4 * min(1.0, claimable / owed)
+                related: set[Token] = {("case", c) for c in others}
+                related |= {("id", a) for a, _ in held if a is not None}
+                finding("hidden_receivable", case, entity, score, related)
+
+        # repeat_offender_employer, with the companies that share its legal representative or a controlling shareholder.
+        employers = {e: cases for e, cases in labor.items() if len(cases) >= LABOR_CASES}
+        if employers:
+            def ties() -> Iterable[tuple[int, int, int]]:
+                return zip(self.tie_person, self.tie_company, self.tie_kind, strict=True)
+
+            theirs = {(person, kind) for person, company, kind in ties() if company in employers}
+            companies: dict[tuple[int, int], set[int]] = defaultdict(set)
+            for person, company, kind in ties():
+                if (person, kind) in theirs:
+                    companies[(person, kind)].add(company)
+            for entity, cases in employers.items():
+                sisters = {x for tie in companies.values() if entity in tie for x in tie}
+                sisters = {x for x in sisters if x != entity and self._flags_of(x) & COMPANY}
+                related = {("case", c) for c in cases} | {("party", x) for x in sisters}
+                finding("repeat_offender_employer", None, entity, _cap(0.6 + 0.1 * (len(cases) - LABOR_CASES)),
+                        related, party_level=True)
+
+        # Settlements and transfers of debtors: the signs of each, with the relations they need.
+        settled_pairs = [(case, s) for s in self.settled for case, filed in debtor_cases.get(s.applicant, ())
+                         if case != s.case and s.signed >= filed]
+        transfer_pairs = [(case, t) for t in self.transfers if t[0] != t[1] and t[2] <= as_of
+                          for case, filed in debtor_cases.get(t[0], ()) if t[2] >= filed - TRANSFER_LOOKBACK_DAYS]
+        wanted = {s.applicant for _, s in settled_pairs} | {r for _, s in settled_pairs for r in s.respondents}
+        wanted |= {t[0] for _, t in transfer_pairs} | {t[1] for _, t in transfer_pairs}
+        near = self._neighbours(wanted) if wanted else {}
+        for case, s in settled_pairs:
+            p = s.applicant
+            related = {("case", s.case)}
+            payee = s.payee is not None and s.payee != p
+            if payee:
+                related.add(("party", s.payee))
+            linked = False
+            for q in s.respondents:
+                if q == p:
                     continue
-                if cheap:
-                    raise_case("suspicious_asset_transfer", case, source)
-                else:
-                    pending.append(("suspicious_asset_transfer", case, source, target))
-        pending = [p for p in pending if (p[0], p[1], None) not in found]
-        if pending:
-            near = self._neighbours({p[2] for p in pending} | {p[3] for p in pending})
-            for detector, case, party, other in pending:
-                if other == party:
-                    continue
-                mine, theirs = near[party], near[other]
-                if other in mine or (mine - {party, other}) & (theirs - {party, other}):
-                    raise_case(detector, case, party)
+                ok, middle = self._two_hops(near, p, q)
+                if ok:
+                    linked = True
+                    related |= {("party", q)} | {("party", m) for m in middle}
+            signs = int(s.cheap) + int(payee) + int(linked)
+            if signs:
+                finding("collusive_settlement", case, p, 0.4 + 0.2 * signs, related)
+        for case, (source, target, _, bits, asset_id) in transfer_pairs:
+            linked, middle = self._two_hops(near, source, target)
+            signs = (bits & 1) + (bits >> 1 & 1) + int(linked)
+            if signs:
+                related = {("party", target)} | {("party", m) for m in middle}
+                if asset_id is not None:
+                    related.add(("id", asset_id))
+                finding("suspicious_asset_transfer", case, source, _cap(0.4 + 0.2 * signs), related)
 
         # Retrials that revoked the judgment an enforcement case still rests on.
         if self.revoked:
             for origin, case, subject in zip(self.run_origin, self.run_case, self.run_subject, strict=True):
-                closings = self.revoked.get(origin)
-                if closings and any(as_of - c.toordinal() > RETRIAL_GRACE_DAYS for c in closings):
-                    raise_case("retrial_not_terminated", case, subject)
+                due = [(c, r) for c, r in self.revoked.get(origin, ()) if as_of - c.toordinal() > RETRIAL_GRACE_DAYS]
+                if due:
+                    since = as_of - min(c for c, _ in due).toordinal()
+                    related = frozenset({("case", origin)} | {("case", r) for _, r in due})
+                    subjects = self.run_more.get(case, (subject,) if subject >= 0 else ())
+                    score = _cap(0.6 + 0.4 * (since - RETRIAL_GRACE_DAYS) / 60)
+                    self.case_alerts[("retrial_not_terminated", case)] = (score, related, subjects)
 
         # Pending bankruptcies of companies that owe court fees in other cases.
         if self.bankruptcies:
-            bankrupt = {e for _, e in self.bankruptcies}
+            bankrupt = {e for _, e, _ in self.bankruptcies}
             fees: dict[int, set[int]] = defaultdict(set)
             for entity, case in zip(self.fee_entity, self.fee_case, strict=True):
                 if entity in bankrupt:
                     fees[entity].add(case)
-            for case, entity in self.bankruptcies:
-                if self._flags_of(entity) & COMPANY and fees.get(entity, set()) - {case}:
-                    raise_case("bankrupt_unpaid_fees", case, entity)
+            for case, entity, deadline in self.bankruptcies:
+                owed_in = fees.get(entity, set()) - {case}
+                if self._flags_of(entity) & COMPANY and owed_in:
+                    score = 1.0 if deadline is None or deadline >= self.as_of else 0.7
+                    finding("bankrupt_unpaid_fees", case, entity, score, {("case", c) for c in owed_in})
 
-        for (detector, case), subject in self.case_alerts.items():
-            raise_case(detector, case, subject)
-        result = [
-            Alert(detector, case, subject if subject is not None and subject >= 0 else None, party)
-            for (detector, case, party), subject in found.items()
-        ]
-        return sorted(result, key=lambda a: (a.detector, a.case if a.case is not None else -1, a.party_level_entity if a.party_level_entity is not None else -1))
+        result = []
+        for (detector, case, party), by in found.items():
+            top = max(score for score, _ in by.values())
+            subjects = tuple(e for e, (score, _) in by.items() if top - score < 0.0005)
+            related = frozenset(t for _, r in by.values() for t in r)
+            result.append(Alert(detector, case, subjects[0], party, top, related, subjects, frozenset(by)))
+        for (detector, case), (score, related, subjects) in self.case_alerts.items():
+            result.append(Alert(detector, case, subjects[0] if subjects else None, None, score, related, subjects))
+        return sorted(result, key=lambda a: (a.detector, a.case if a.case is not None else -1,
+                                             a.party_level_entity if a.party_level_entity is not None else -1))
 
 
 def describe_alerts(

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loaders.synthetic.names import COURTS, PRISONS
-from loaders.synthetic.reference import working_days_after
 from loaders.synthetic.writer import ALL_COURTS, TYPES
 
 if TYPE_CHECKING:
@@ -360,7 +359,7 @@ def restriction_not_lifted(g: Generator, s: Scenario, r: random.Random, in_x: bo
         reason = "lifted on the third working day after closing"
     elif s.variant == "closed_two_working_days_ago":
         closed = as_of - _days(1)
-        while working_days_after(closed, as_of) < 2:
+        while g.workday_after(closed, 2) > as_of:  # the generator's own count, not the oracle's
             closed -= _days(1)
         reason = "closed two working days before as_of, restriction still in force"
     elif s.variant in ("settled_performed", "settlement_not_performed"):
