@@ -222,6 +222,19 @@ class SecurityStore:
         return Verification(count, count, head_hash)
 
 
+    # ------------------------------------------------------------------ backup
+
+    def snapshot_to(self, target: Path) -> None:
+        """A consistent copy of the store while it is in use (SQLite's online backup), for `db backup`."""
+        with sqlite3.connect(target) as dest:
+            self.con.backup(dest)
+
+    def restore_from(self, source: Path) -> None:
+        """Replace the store's content by a snapshot's, in place (other connections then see the snapshot)."""
+        with sqlite3.connect(source) as src:
+            src.backup(self.con)
+
+
 def _key(row: sqlite3.Row) -> dict[str, Any]:
     return {"name": row["name"], "role": row["role"], "created_at": row["created_at"], "revoked": bool(row["revoked"])}
 

@@ -232,6 +232,19 @@ def _set_initial_password(settings: Settings, lib: Path) -> None:
         raise ServerError(f"setting the initial Neo4j password failed:\n{done.stdout}{done.stderr}")
 
 
+def admin(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `neo4j-admin ARGS…` (the AdminTool of the same jars) on this data directory's server home.
+
+    Database dump, load and check need the server stopped in Community edition; the caller stops it.
+    """
+    lib = ensure_artifacts()
+    write_config(settings)
+    home = home_dir(settings)
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    return subprocess.run([java_binary(), "-cp", f"{lib}/*", ADMIN_TOOL, *args], env=env, cwd=home,
+                          capture_output=True, text=True)
+
+
 def _wait_for_bolt(settings: Settings, proc_pid: int) -> None:
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ServiceUnavailable

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from api.cli.app import app, err, fail, out
@@ -90,3 +93,50 @@ def reset(yes: bool = typer.Option(False, "--yes", help="confirm: delete every n
     with Graph() as graph:
         graph.reset()
     err.print("database emptied (schema kept)")
+
+
+@db_app.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="the backup file to write (never overwritten)")]) -> None:
+    """Back up the graph (neo4j-admin dump, server stopped meanwhile) and the keys and audit trail, in one file."""
+    from api import backup as lib
+
+    try:
+        result = lib.backup(get_settings(), file, say=lambda text: err.print(text, highlight=False))
+    except lib.BackupError as exc:
+        raise fail(str(exc), 2) from exc
+    m = result.manifest
+    graph = m["graph"] or {}
+    err.print(f"backup written to {result.path}: {graph.get('nodes', '?')} nodes, {graph.get('relationships', '?')} "
+              f"relationships, {m['api_keys']} API keys, {m['audit']['events']} audit events "
+              f"(head {m['audit']['head']}); " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()),
+              highlight=False)
+
+
+@db_app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a file written by `debtgraph db backup`")],
+    yes: bool = typer.Option(False, "--yes", help="confirm: replace the graph, the keys and the audit trail"),
+) -> None:
+    """Replace the graph and the security store by a backup's (the current store is kept beside it)."""
+    from api import backup as lib
+
+    if not yes:
+        raise fail("this replaces the whole graph, the API keys and the audit trail by the backup's; add --yes", 2)
+    try:
+        result = lib.restore(get_settings(), file, say=lambda text: err.print(text, highlight=False))
+    except lib.BackupError as exc:
+        raise fail(str(exc), 2) from exc
+    err.print(f"restored {file} (made {result.manifest['created_at']}); restart any running `debtgraph serve`; "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), highlight=False)
+
+
+@db_app.command("check")
+def check_command() -> None:
+    """Check the store's consistency (neo4j-admin database check; the server is stopped meanwhile)."""
+    from api import backup as lib
+
+    try:
+        report = lib.check(get_settings(), say=lambda text: err.print(text, highlight=False))
+    except lib.BackupError as exc:
+        raise fail(str(exc), 1) from exc
+    out.print(report.strip() or "the database is consistent", highlight=False)
