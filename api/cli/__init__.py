@@ -3,6 +3,7 @@
 from api.cli import (
     audit,  # noqa: F401  (registers `debtgraph audit export`)
     db,  # noqa: F401  (registers `debtgraph db …`)
+    decisions,  # noqa: F401  (registers `debtgraph decisions export|import`)
     demo,  # noqa: F401  (registers `debtgraph demo`)
     detect,  # noqa: F401  (registers `debtgraph detect`, `queries`, `query`, `alerts …`)
     generate,  # noqa: F401  (registers `debtgraph generate`)

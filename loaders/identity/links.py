@@ -298,7 +298,8 @@ def _pair(graph: Graph, a: str, b: str) -> dict[str, Any]:
     return found[0]
 
 
-def _decide(graph: Graph, a: str, b: str, status: str, actor: str, reason: str | None) -> Review:
+def _decide(graph: Graph, a: str, b: str, status: str, actor: str, reason: str | None,
+            at: dt.datetime | None = None) -> Review:
     if not actor or not actor.strip():
         raise IdentityError("a review needs the reviewer's name (--actor)")
     a, b = _ordered(a, b)
@@ -314,9 +315,8 @@ def _decide(graph: Graph, a: str, b: str, status: str, actor: str, reason: str |
             shown = ", ".join(f"{i} ({u})" for i, u in sorted(ids.items()))
             raise IdentityError(f"confirming {a} = {b} would make one entity of parties with different valid id "
                                 f"numbers: {shown}; reject the wrong link first")
-    now = dt.datetime.now(dt.UTC)
     result = graph.write(statement("identity/review"), {"a": a, "b": b, "status": status, "actor": actor.strip(),
-                                                        "at": now, "reason": reason})[0]
+                                                        "at": at or dt.datetime.now(dt.UTC), "reason": reason})[0]
     _refresh_entities_around(graph, [a, b])
     entity = graph.read(statement("identity/get_party"), {"uids": [a]})[0]["entity_id"]
     return Review(a, b, status, pair["status"], result["score"], entity)
@@ -330,6 +330,14 @@ def confirm(graph: Graph, a: str, b: str, actor: str, reason: str | None = None)
 def reject(graph: Graph, a: str, b: str, actor: str, reason: str | None = None) -> Review:
     """A reviewer says a and b are different legal persons; the pair is never proposed again."""
     return _decide(graph, a, b, "rejected", actor, reason)
+
+
+def restore_review(graph: Graph, a: str, b: str, status: str, actor: str, reason: str | None,
+                   at: dt.datetime | None) -> Review:
+    """A decision brought back by `debtgraph decisions import`, with its reviewer and time, checked as when made."""
+    if status not in ("confirmed", "rejected"):
+        raise IdentityError(f"status {status!r} is not a review decision (confirmed or rejected)")
+    return _decide(graph, a, b, status, actor, reason, at)
 
 
 @dataclass
