@@ -192,6 +192,8 @@ def test_rerun_is_idempotent(story: Story) -> None:
 def test_review_decisions_survive_relinking(story: Story, session_graph: Graph) -> None:
     """Runs last: reject an automatic link, confirm a pending one, link again; decisions and entities hold."""
     graph = session_graph
+    # the only test here that changes the graph: it starts from the story's final state, or says why not
+    assert links_of(graph) == story.after_again, "the graph is no longer the story's (another test changed it)"
     groups: dict[str, list[str]] = {}
     for uid, p in story.parties_again.items():
         groups.setdefault(p["entity_id"], []).append(uid)
