@@ -7,6 +7,8 @@ the stories' 徐汇 终本 case has a hidden-receivable alert, status new, as of
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -101,3 +103,44 @@ def test_the_case_system_reads_a_case_and_its_alerts_with_evidence_and_nothing_e
     other = stories.get(f"/api/v1/cases/{case}/alerts/{quote('hidden_receivable:(2099)沪0104执1号', safe='')}",
                         role="case_system")
     assert other.status_code == 404  # type: ignore[attr-defined]
+
+
+def test_after_a_conflict_the_form_keeps_the_reason_and_goes_back_where_the_first_would_have(stories: Api) -> None:
+    case_url = f"/web/cases/{quote(XUHUI_CASE, safe='')}"
+    assert _set(stories, "acknowledged", role="investigator").status_code == 200  # type: ignore[attr-defined]
+    html = {**stories.headers("judge"), "Accept": "text/html"}
+    page = stories.client.post(f"/web/alerts/{quote(HR_KEY, safe='')}/status", headers=html, follow_redirects=False,
+                               data={"status": "acknowledged", "reason": "我也看看", "version": "1", "next": case_url})
+    assert page.status_code == 409
+    assert "您原本要将状态改为“已查看”" in page.text
+    assert f'name="next" value="{case_url}"' in page.text and "/status\"" not in page.text.split('name="next"')[1][:80]
+    assert ">我也看看</textarea>" in page.text  # the reason typed is kept
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
+    again = stories.client.post(f"/web/alerts/{quote(HR_KEY, safe='')}/status", headers=html, follow_redirects=False,
+                                data={"status": "confirmed", "reason": "我也看看", "version": version,
+                                      "next": case_url})
+    assert again.status_code == 303 and again.headers["location"] == case_url
+    assert get_alert(stories.graph, HR_KEY)[0]["status"] == "confirmed"
+
+
+def test_the_case_systems_case_page_offers_only_what_it_may_open(stories: Api) -> None:
+    html = {**stories.headers("case_system"), "Accept": "text/html"}
+    page = stories.client.get(f"/web/cases/{quote(XUHUI_CASE, safe='')}", headers=html).text
+    assert "他案债权" in page and 'href="/web/alerts/' not in page  # no links to alert pages it cannot open
+    frames = re.findall(r'<iframe[^>]*src="([^"]+)"', page)
+    assert frames and all(src.startswith(f"/web/cases/{quote(XUHUI_CASE, safe='')}/alerts/") for src in frames)
+    for src in frames:  # each evidence view opens for the case system
+        assert stories.client.get(src, headers=html).status_code == 200, src
+    other = f"/web/cases/{quote('(2024)沪0109执88号', safe='')}/alerts/{quote(HR_KEY, safe='')}/graph"
+    assert stories.client.get(other, headers=html).status_code == 404  # not an alert of that case
+
+
+def test_refused_attempts_are_in_the_audit_trail(stories: Api) -> None:
+    assert stories.get("/api/v1/alerts", role="case_system").status_code == 403  # type: ignore[attr-defined]
+    (denied,) = stories.store.events(action="access.denied")
+    assert denied["actor"] == "test-case_system" and denied["target"] == "/api/v1/alerts"
+    assert json.loads(denied["params"])["permission"] == "alerts:read"
+    res = stories.post("/api/v1/console", role="investigator", json={"cypher": "CREATE DATABASE evil"})
+    assert res.status_code == 403  # type: ignore[attr-defined]
+    (run,) = stories.store.events(action="console.run")
+    assert "CREATE DATABASE is an administration command" in json.loads(run["params"])["refused"]

@@ -89,9 +89,12 @@ class Require:
             raise ValueError(f"unknown permission {permission!r}")
         self.permission = permission
 
-    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    def __call__(self, request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.can(self.permission):
             allowed = ", ".join(sorted(PERMISSIONS[self.permission]))
+            # a refused attempt is part of who tried to look at what
+            audit(request, principal, "access.denied", request.url.path[:300],
+                  {"method": request.method, "permission": self.permission})
             raise HTTPException(403, f"role {principal.role} may not do this ({self.permission}: {allowed})")
         return principal
 

@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import Markup
 from neo4j.exceptions import ClientError
 
+from api import alerts as alert_lib
 from api import parties as party_lib
 from api.auth import Principal, authenticate
 from api.cases import case_detail
@@ -240,7 +241,18 @@ def case_page(request: Request, case_no: PageCaseNo, principal: Annotated[Princi
     detail = case_detail(graph, case_no)
     alerts = alerts_of_case(graph, detail["case"]["case_no"]) if principal.can("alerts:case") else []
     return render(request, "case.html.j2", detail=detail, alerts=alerts, transitions=TRANSITIONS,
-                  action_zh=STATUS_ACTION_ZH)
+                  action_zh=STATUS_ACTION_ZH, case_no_shown=detail["case"]["case_no"])
+
+
+@router.get("/cases/{case_no}/alerts/{key}/graph")
+def case_alert_graph(request: Request, case_no: PageCaseNo, key: PageKey,
+                     principal: Annotated[Principal, require("alerts:case")]) -> HTMLResponse:
+    """The evidence of one of the case's alerts (the case page's iframe): for every role that sees the case's
+    alerts, the case system included, which may not open alert pages (404 for an alert not of this case)."""
+    detail = alert_lib.case_alert_detail(_graph(request), case_no, key)
+    audit(request, principal, "alert.evidence", key, {"via": "web", "case_no": case_no})
+    alert = detail["alert"]
+    return _view(Subgraph.from_json(detail["evidence"]), f"预警证据：{DETECTOR_ZH.get(alert['detector'], alert['detector'])}")
 
 
 # --------------------------------------------------------------------------- alerts
@@ -322,12 +334,17 @@ def alert_page(request: Request, key: PageKey, principal: Annotated[Principal, r
     return _alert_html(request, key)
 
 
-def _alert_html(request: Request, key: str, conflict: StatusConflict | None = None) -> HTMLResponse:
+def _alert_html(request: Request, key: str, conflict: StatusConflict | None = None, back: str | None = None,
+                tried: str | None = None, draft_reason: str | None = None) -> HTMLResponse:
+    """The alert page; after a refused change also what was tried, with the typed reason kept in the form and the
+    form going back where the first one would have (`back`), not to the POST address it was answered at."""
     graph = _graph(request)
     alert, evidence = get_alert(graph, key)
     names = party_names(graph, [alert["party_uid"]] if alert.get("party_uid") else [])
+    extra = {"request_path": back} if back else {}
     page = render(request, "alert.html.j2", alert=alert, transitions=TRANSITIONS, action_zh=STATUS_ACTION_ZH,
-                  evidence_nodes=len(evidence.nodes), names=names, conflict=conflict)
+                  evidence_nodes=len(evidence.nodes), names=names, conflict=conflict, tried=tried,
+                  draft_reason=draft_reason, **extra)
     if conflict is not None:
         page.status_code = 409
     return page
@@ -362,7 +379,8 @@ def alert_status(request: Request, key: PageKey, principal: Annotated[Principal,
     except StatusConflict as exc:
         audit(request, principal, "alert.status", key, params | {"refused": str(exc)})
         if isinstance(exc, StaleVersion) or version is None:
-            return _alert_html(request, key, conflict=exc)
+            return _alert_html(request, key, conflict=exc, back=safe_next(next, f"{PREFIX}/alerts/{_quote(key)}"),
+                               tried=status, draft_reason=reason)
         raise
     audit(request, principal, "alert.status", key, params)
     return RedirectResponse(safe_next(next, f"{PREFIX}/alerts/{_quote(key)}"), status_code=303)
@@ -458,7 +476,7 @@ def console_run(request: Request, principal: Annotated[Principal, require("conso
                 csrf_token: Annotated[str | None, Form()] = None) -> HTMLResponse:
     """The read-only Cypher console (api.console.run_console's checks apply)."""
     check_csrf(request, csrf_token)
-    audit(request, principal, "console.run", None, {"statement": text, "via": "web"})
+    params: dict[str, Any] = {"statement": text, "via": "web"}
     settings = request.app.state.settings
     result = graph_html = error = None
     status = 200
@@ -469,6 +487,10 @@ def console_run(request: Request, principal: Annotated[Principal, require("conso
         error, status = f"已拒绝：{exc}", 403
     except ClientError as exc:
         error, status = f"Cypher 语句有误：{exc.message or exc}", 400
+    except QueryError as exc:
+        error, status = f"语句有误：{exc}", 422
+    audit(request, principal, "console.run", None, params | ({"refused": error[:500]} if error else
+                                                           {"rows": len(result.rows) if result else 0}))
     if result is not None and result.graph:
         graph_html = render_html(Subgraph.from_json(result.graph), "查询结果", cap=VIEW_CAP,
                                  expand_url=_party_graph_url, asset_url=VIS_URL)

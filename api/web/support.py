@@ -133,10 +133,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     """A page: the template with the header's principal, navigation and CSRF token."""
     principal: Principal | None = getattr(request.state, "principal", None)
     nav = [(label, PREFIX + path) for label, path, perm in NAV if principal is not None and principal.can(perm)]
-    html = environment().get_template(template).render(
-        request_path=request.url.path, principal=principal, role_zh=ROLE_ZH.get(principal.role, principal.role)
-        if principal else "", nav=nav, csrf=csrf_token(request) or "", prefix=PREFIX,
-        can=(lambda perm: principal is not None and principal.can(perm)), **context)
+    base: dict[str, Any] = {
+        "request_path": request.url.path, "principal": principal,
+        "role_zh": ROLE_ZH.get(principal.role, principal.role) if principal else "", "nav": nav,
+        "csrf": csrf_token(request) or "", "prefix": PREFIX,
+        "can": (lambda perm: principal is not None and principal.can(perm))}
+    html = environment().get_template(template).render(**(base | context))  # a page may name its own request_path
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
