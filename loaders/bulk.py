@@ -59,6 +59,8 @@ PUT = "put"  # n.p = row.f: overwritten (null removes it)
 ADD = "add"  # sorted-set insertion of row.f into the list n.p (like `sources`)
 CREATE = "create"  # ON CREATE SET n.p = row.f
 UNLESS_LOADED = "unless_loaded"  # cases.cypher: row.f while the case is not loaded, else coalesce
+LATEST = "latest"  # n.p = coalesce(row.f, n.p): the newest non-null value (facts with the export's own uid)
+SOURCE = "$source"  # a rule's value: the name of the export being loaded (cases.cypher's loaded_by)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ STATEMENTS: dict[str, Statement] = {
                                       (Rel("HAS_ADDRESS", _PARTY, ("Address", "key")),)),
     "load/cases": Statement((), (Node("Case", "case_no", extra=True, rules=(
         ("loaded", PUT, Const(True)),
+        ("loaded_by", UNLESS_LOADED, SOURCE),  # a first load never re-exports: cases.cypher's `reloaded` is false
         *((p, UNLESS_LOADED, p) for p in ("kind", "court", "court_code", "year", "type_code", "seq", "cause",
                                           "filed_on", "closed_on", "status", "amount", "amount_paid",
                                           "outstanding", "outcome", "claims_deadline")),
@@ -146,22 +149,22 @@ STATEMENTS: dict[str, Statement] = {
             ("share", KEEP, "share"), ("since", KEEP, "since"), ("until", KEEP, "until"))),)),
     "load/assets": Statement((("Party", "owner_uid"),), (
         Node("Asset", "uid", extra=True, rules=(
-            ("asset_id", PUT, "asset_id"), ("kind", KEEP, "kind"), ("description", KEEP, "description"),
-            ("registry_no", KEEP, "registry_no"), ("value", KEEP, "value"))),
+            ("asset_id", PUT, "asset_id"), ("kind", LATEST, "kind"), ("description", LATEST, "description"),
+            ("registry_no", LATEST, "registry_no"), ("value", LATEST, "value"))),
         Rel("OWNS", ("Party", "owner_uid"), ("Asset", "uid")),
     )),
     "load/asset_debtors": Statement((("Asset", "uid"), ("Party", "debtor_uid")),
                                     (Rel("OWED_BY", ("Asset", "uid"), ("Party", "debtor_uid")),)),
     "load/transfers": Statement((("Asset", "asset_uid"), ("Party", "from_uid"), ("Party", "to_uid")), (
-        Node("Transfer", "uid", extra=True, rules=(("transferred_on", PUT, "transferred_on"), ("price", KEEP, "price"))),
+        Node("Transfer", "uid", extra=True, rules=(("transferred_on", PUT, "transferred_on"), ("price", LATEST, "price"))),
         Rel("TRANSFERRED", ("Party", "from_uid"), ("Transfer", "uid")),
         Rel("TRANSFERRED_TO", ("Transfer", "uid"), ("Party", "to_uid")),
         Rel("TRANSFER_OF", ("Transfer", "uid"), ("Asset", "asset_uid")),
     )),
     "load/measures": Statement((_CASE,), (
         Node("Measure", "uid", extra=True, rules=(
-            ("measure_id", PUT, "measure_id"), ("kind", KEEP, "kind"), ("imposed_on", KEEP, "imposed_on"),
-            ("lifted_on", KEEP, "lifted_on"))),
+            ("measure_id", PUT, "measure_id"), ("kind", LATEST, "kind"), ("imposed_on", LATEST, "imposed_on"),
+            ("lifted_on", LATEST, "lifted_on"))),
         Rel("MEASURE_IN", ("Measure", "uid"), _CASE),
     )),
     "load/measure_parties": Statement((("Measure", "uid"), ("Party", "party_uid")),
@@ -171,29 +174,29 @@ STATEMENTS: dict[str, Statement] = {
     "load/settlements": Statement((_CASE,), (
         Node("Settlement", "uid", extra=True, rules=(
             ("signed_on", PUT, "signed_on"), ("settled_amount", PUT, "settled_amount"),
-            ("original_amount", KEEP, "original_amount"), ("performed_on", KEEP, "performed_on"))),
+            ("original_amount", LATEST, "original_amount"), ("performed_on", LATEST, "performed_on"))),
         Rel("SETTLES", ("Settlement", "uid"), _CASE),
     )),
     "load/settlement_payees": Statement((("Settlement", "uid"), ("Party", "payee_uid")),
                                         (Rel("PAYEE", ("Settlement", "uid"), ("Party", "payee_uid")),)),
     "load/payments": Statement((_CASE,), (
         Node("Payment", "uid", extra=True, rules=(
-            ("payment_id", PUT, "payment_id"), ("received_on", KEEP, "received_on"), ("amount", KEEP, "amount"),
-            ("disbursed_on", KEEP, "disbursed_on"))),
+            ("payment_id", PUT, "payment_id"), ("received_on", LATEST, "received_on"), ("amount", LATEST, "amount"),
+            ("disbursed_on", LATEST, "disbursed_on"))),
         Rel("PAYMENT_IN", ("Payment", "uid"), _CASE),
     )),
     "load/auctions": Statement((_CASE,), (
         Node("Auction", "uid", extra=True, rules=(
-            ("auction_id", PUT, "auction_id"), ("ordered_on", KEEP, "ordered_on"), ("listed_on", KEEP, "listed_on"),
-            ("closed_on", KEEP, "closed_on"), ("result", KEEP, "result"), ("price", KEEP, "price"))),
+            ("auction_id", PUT, "auction_id"), ("ordered_on", LATEST, "ordered_on"), ("listed_on", LATEST, "listed_on"),
+            ("closed_on", LATEST, "closed_on"), ("result", LATEST, "result"), ("price", LATEST, "price"))),
         Rel("AUCTION_IN", ("Auction", "uid"), _CASE),
     )),
     "load/auction_assets": Statement((("Auction", "uid"), ("Asset", "asset_uid")),
                                      (Rel("AUCTIONS", ("Auction", "uid"), ("Asset", "asset_uid")),)),
     "load/detentions": Statement((("Party", "party_uid"),), (
         Node("Detention", "uid", extra=True, rules=(
-            ("start_on", PUT, "start_on"), ("facility", KEEP, "facility"), ("kind", KEEP, "kind"),
-            ("end_on", KEEP, "end_on"))),
+            ("start_on", PUT, "start_on"), ("facility", LATEST, "facility"), ("kind", LATEST, "kind"),
+            ("end_on", LATEST, "end_on"))),
         Rel("DETAINED", ("Party", "party_uid"), ("Detention", "uid")),
     )),
 }
@@ -282,6 +285,7 @@ class Collector:
     def apply(self, parts: Parts, bit: int) -> tuple[int, int]:
         """Merge one chunk's statement rows; returns (nodes created, relationships created)."""
         nodes = rels = 0
+        self._source = self.sources[bit.bit_length() - 1]  # the export these rows come from ($source)
         for name, rows in parts:
             decl = STATEMENTS.get(name)
             if decl is None:
@@ -300,7 +304,7 @@ class Collector:
     def _set(self, slots: list[Any], merge: Node | Rel, element: str, row: dict[str, Any], created: bool) -> None:
         known = None
         for idx, rule, src, const in self._rules(element, merge):
-            value = src if const else row[src]
+            value = src if const else self._source if src == SOURCE else row[src]
             if rule == KEEP:
                 if slots[idx] is None:
                     slots[idx] = value
@@ -315,6 +319,9 @@ class Collector:
                     slots[idx] = (value,)
                 elif value not in current:
                     slots[idx] = tuple(sorted((*current, value)))
+            elif rule == LATEST:
+                if value is not None:
+                    slots[idx] = value
             elif rule == UNLESS_LOADED:
                 if known is None:  # the case's state before this row (cases.cypher: WITH … AS known)
                     known = self._was_loaded

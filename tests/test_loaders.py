@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -229,6 +230,84 @@ def test_reloading_an_export_changes_nothing(graph: Graph) -> None:
     assert dump(graph) == first
     after = node(graph, "Export", "court_a")
     assert after["first_loaded_at"] == before["first_loaded_at"] and after["last_loaded_at"] > before["last_loaded_at"]
+
+
+def _rewrite(path: Path, key: str, changes: dict[str, str]) -> None:
+    """Change some columns of the row whose first column is `key` (the court's next export)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert any(r[next(iter(r))] == key for r in rows), key
+    for r in rows:
+        if r[next(iter(r))] == key:
+            r.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_same_courts_next_export_updates_its_own_facts(graph: Graph, tmp_path: Path) -> None:
+    """docs/export-format.md: a later export of the court that loaded a case first gives the newest value of each
+    field it fills (status, closing date, amount paid; a lift date, an auction result, a disbursement); an empty
+    field keeps the last value; another court's export of the case only fills what is unknown."""
+    load_export(graph, COURT_A)
+    enforcement = "(2024)沪0104执1234号"
+    assert node(graph, "Case", enforcement)["status"] == "terminated_no_assets"
+    nxt = copy_export("court_a", tmp_path)
+    _rewrite(nxt / "cases.csv", "(2024)沪0104执 1234号", {"status": "concluded", "closed_on": "2024-11-30",
+                                                          "amount_paid": "125000", "cause": ""})
+    _rewrite(nxt / "measures.csv", "M2", {"lifted_on": "2024-12-03"})
+    _rewrite(nxt / "auctions.csv", "U2", {"listed_on": "2024-10-01", "closed_on": "2024-11-01", "result": "sold",
+                                          "price": "80000"})
+    _rewrite(nxt / "payments.csv", "P2", {"disbursed_on": "2024-10-20"})
+    summary = load_export(graph, nxt)
+    assert summary.rejected == 0
+    case = node(graph, "Case", enforcement)
+    assert (case["status"], str(case["closed_on"]), case["amount_paid"]) == ("concluded", "2024-11-30", 125000.0)
+    assert case["cause"] == "买卖合同纠纷"  # left empty in the new export: the last value stays
+    assert case["loaded_by"] == "court_a"
+    assert str(node(graph, "Measure", "court_a:M2")["lifted_on"]) == "2024-12-03"
+    auction = node(graph, "Auction", "court_a:U2")
+    assert (auction["result"], auction["price"], str(auction["listed_on"])) == ("sold", 80000.0, "2024-10-01")
+    assert str(node(graph, "Payment", "court_a:P2")["disbursed_on"]) == "2024-10-20"
+
+    # another court exporting the same case does not overwrite the owner's values
+    other = tmp_path / "court_z"
+    other.mkdir()
+    (other / "parties.csv").write_text("party_id,kind,name\nZ1,person,某人\n", encoding="utf-8")
+    (other / "cases.csv").write_text("case_no,court,filed_on,status,amount\n"
+                                     f"{enforcement},上海市徐汇区人民法院,2024-03-05,pending,1\n", encoding="utf-8")
+    (other / "case_parties.csv").write_text(f"case_no,party_id,role\n{enforcement},Z1,third_party\n",
+                                            encoding="utf-8")
+    load_export(graph, other)
+    case = node(graph, "Case", enforcement)
+    assert (case["status"], case["amount_paid"], case["loaded_by"]) == ("concluded", 125000.0, "court_a")
+    assert case["sources"] == ["court_a", "court_z"]
+
+
+def test_a_lift_reported_in_the_next_export_resolves_the_alert(graph: Graph, tmp_path: Path) -> None:
+    """A judge's view of daily re-exports: the case ends, its 失信 and 限消 entries stay (alert); the court's next
+    export reports them lifted within 3 working days of the end (失信名单规定 art. 10), and the alert resolves."""
+    from queries.alerts import get_alert, run_detectors, store_runs
+    from queries.registry import Registry
+
+    day = dt.date(2024, 12, 20)
+    ended = copy_export("court_a", tmp_path / "1")
+    _rewrite(ended / "cases.csv", "(2024)沪0104执 1234号", {"status": "concluded", "closed_on": "2024-11-29"})
+    load_export(graph, ended)
+    key = "restriction_not_lifted:(2024)沪0104执1234号"
+
+    def detect() -> str:
+        store_runs(graph, run_detectors(graph, Registry(), as_of=day, names=["restriction_not_lifted"]), day)
+        return get_alert(graph, key)[0]["status"]
+
+    assert detect() == "new"
+    lifted = copy_export("court_a", tmp_path / "2")
+    _rewrite(lifted / "cases.csv", "(2024)沪0104执 1234号", {"status": "concluded", "closed_on": "2024-11-29"})
+    _rewrite(lifted / "measures.csv", "M2", {"lifted_on": "2024-12-03"})  # Mon 12-02 … 3rd working day Wed 12-04
+    _rewrite(lifted / "measures.csv", "M3", {"lifted_on": "2024-12-02"})  # the 限消 too, sooner than first recorded
+    load_export(graph, lifted)
+    assert detect() == "resolved"
 
 
 def test_batch_boundaries_do_not_change_the_graph(graph: Graph) -> None:

@@ -1,4 +1,6 @@
 // Assets (uid <source>:<asset_id>) and their owner.
+// Its uid is the export's own (<source>:<id>): a later export of the same court gives the newest value of
+// each fact (a lift date, an auction result, a disbursement); a value it leaves empty keeps the last one.
 UNWIND $rows AS row
 MATCH (p:Party {uid: row.owner_uid})
 MERGE (a:Asset {uid: row.uid})
@@ -6,10 +8,10 @@ ON CREATE SET a.first_loaded_at = $now
 SET a.sources = CASE WHEN $source IN coalesce(a.sources, []) THEN a.sources
     ELSE [x IN coalesce(a.sources, []) WHERE x < $source] + $source + [x IN coalesce(a.sources, []) WHERE x > $source] END,
     a.asset_id = row.asset_id,
-    a.kind = coalesce(a.kind, row.kind),
-    a.description = coalesce(a.description, row.description),
-    a.registry_no = coalesce(a.registry_no, row.registry_no),
-    a.value = coalesce(a.value, row.value)
+    a.kind = coalesce(row.kind, a.kind),
+    a.description = coalesce(row.description, a.description),
+    a.registry_no = coalesce(row.registry_no, a.registry_no),
+    a.value = coalesce(row.value, a.value)
 SET a += row.extra
 MERGE (p)-[r:OWNS]->(a)
 ON CREATE SET r.first_loaded_at = $now

@@ -1,4 +1,6 @@
 // A party in prison or detention (uid <source>:<party_id>:<start_on>).
+// Its uid is the export's own (<source>:<id>): a later export of the same court gives the newest value of
+// each fact (a lift date, an auction result, a disbursement); a value it leaves empty keeps the last one.
 UNWIND $rows AS row
 MATCH (p:Party {uid: row.party_uid})
 MERGE (d:Detention {uid: row.uid})
@@ -6,9 +8,9 @@ ON CREATE SET d.first_loaded_at = $now
 SET d.sources = CASE WHEN $source IN coalesce(d.sources, []) THEN d.sources
     ELSE [x IN coalesce(d.sources, []) WHERE x < $source] + $source + [x IN coalesce(d.sources, []) WHERE x > $source] END,
     d.start_on = row.start_on,
-    d.facility = coalesce(d.facility, row.facility),
-    d.kind = coalesce(d.kind, row.kind),
-    d.end_on = coalesce(d.end_on, row.end_on)
+    d.facility = coalesce(row.facility, d.facility),
+    d.kind = coalesce(row.kind, d.kind),
+    d.end_on = coalesce(row.end_on, d.end_on)
 SET d += row.extra
 MERGE (p)-[r:DETAINED]->(d)
 ON CREATE SET r.first_loaded_at = $now

@@ -1,4 +1,6 @@
 // Control measures (uid <source>:<measure_id>) and the case they belong to.
+// Its uid is the export's own (<source>:<id>): a later export of the same court gives the newest value of
+// each fact (a lift date, an auction result, a disbursement); a value it leaves empty keeps the last one.
 UNWIND $rows AS row
 MATCH (c:Case {case_no: row.case_no})
 MERGE (m:Measure {uid: row.uid})
@@ -6,9 +8,9 @@ ON CREATE SET m.first_loaded_at = $now
 SET m.sources = CASE WHEN $source IN coalesce(m.sources, []) THEN m.sources
     ELSE [x IN coalesce(m.sources, []) WHERE x < $source] + $source + [x IN coalesce(m.sources, []) WHERE x > $source] END,
     m.measure_id = row.measure_id,
-    m.kind = coalesce(m.kind, row.kind),
-    m.imposed_on = coalesce(m.imposed_on, row.imposed_on),
-    m.lifted_on = coalesce(m.lifted_on, row.lifted_on)
+    m.kind = coalesce(row.kind, m.kind),
+    m.imposed_on = coalesce(row.imposed_on, m.imposed_on),
+    m.lifted_on = coalesce(row.lifted_on, m.lifted_on)
 SET m += row.extra
 MERGE (m)-[r:MEASURE_IN]->(c)
 ON CREATE SET r.first_loaded_at = $now

@@ -1,4 +1,6 @@
 // Asset transfers: Transfer node, the giver (TRANSFERRED), the receiver (TRANSFERRED_TO), the asset (TRANSFER_OF).
+// Its uid is the export's own (<source>:<id>): a later export of the same court gives the newest value of
+// each fact (a lift date, an auction result, a disbursement); a value it leaves empty keeps the last one.
 UNWIND $rows AS row
 MATCH (a:Asset {uid: row.asset_uid})
 MATCH (f:Party {uid: row.from_uid})
@@ -8,7 +10,7 @@ ON CREATE SET x.first_loaded_at = $now
 SET x.sources = CASE WHEN $source IN coalesce(x.sources, []) THEN x.sources
     ELSE [x IN coalesce(x.sources, []) WHERE x < $source] + $source + [x IN coalesce(x.sources, []) WHERE x > $source] END,
     x.transferred_on = row.transferred_on,
-    x.price = coalesce(x.price, row.price)
+    x.price = coalesce(row.price, x.price)
 SET x += row.extra
 MERGE (f)-[r1:TRANSFERRED]->(x)
 ON CREATE SET r1.first_loaded_at = $now
