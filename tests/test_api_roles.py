@@ -83,6 +83,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/web/parties/x/graph"): READERS,
     ("GET", "/web/cases"): ALL,
     ("GET", "/web/cases/x"): ALL,
+    ("GET", "/web/cases/x/alerts/x/graph"): ALL,  # the case page's evidence views: the case's alerts
     ("GET", "/web/alerts"): READERS,
     ("GET", "/web/alerts/x"): READERS,
     ("GET", "/web/alerts/x/graph"): READERS,

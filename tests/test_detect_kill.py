@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_loaders_support import kill_when
 
 from graph_model.db import Graph
 from loaders import load_export
@@ -52,17 +51,8 @@ def test_killed_detect_then_rerun_equals_one_clean_run(graph: Graph, tmp_path: P
     cli = [sys.executable, "-c", "from api.cli import main; main()", "detect", "--as-of", SECOND.isoformat(),
            "--format", "jsonl"]
     proc = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 300
-    try:
-        while not graph.read("MATCH (al:Alert) WHERE al.as_of = date($d) RETURN count(al) > 0 AS started",
-                             {"d": SECOND.isoformat()})[0]["started"]:
-            assert proc.poll() is None, f"detect ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_when(proc, lambda: graph.read("MATCH (al:Alert) WHERE al.as_of = date($d) RETURN count(al) > 0 AS started",
+                                       {"d": SECOND.isoformat()})[0]["started"], poll=0.01)
     partial = graph.read("MATCH (al:Alert) RETURN sum(CASE WHEN al.as_of = date($d) THEN 1 ELSE 0 END) AS new_day, "
                          "sum(CASE WHEN al.status = 'resolved' THEN 1 ELSE 0 END) AS resolved",
                          {"d": SECOND.isoformat()})[0]

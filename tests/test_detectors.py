@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from test_detectors_builder import AS_OF, Builder, d, days_before, detect, keys
 
 from graph_model.db import Graph
 from queries.alerts import evidence_subgraph
 
 A_FILED = d("2026-01-05")
+
+
+def three_decimals(expected: float) -> object:
+    """A score as an alert carries it: the formula's value to three decimals (0.51666… → 0.517)."""
+    return pytest.approx(expected, abs=0.0005)
 
 
 def cno(n: int, kind: str = "执") -> str:
@@ -49,9 +55,14 @@ def test_hidden_receivable_claim_in_another_open_case_and_receivable(graph: Grap
     assert one.related == [cno(2)] and one.party_id == "debtor"
     assert one.basis.startswith("民诉法解释") and "499" in one.basis
     assert "张三" in one.message and cno(2) in one.message and "40000元" in one.message
-    assert 0.6 <= one.score <= 1.0
+    # 0.6 + 0.4 × min(1, Σ outstanding of B / outstanding of A) = 0.6 + 0.4 × (40000 / 100000) = 0.76
+    assert one.score == 0.76
     receivable = alerts[cno(3)]
     assert receivable.related == ["R1"] and "李四" in receivable.message and "R1" in receivable.message
+    # 0.6 + 0.4 × min(1, receivable value / outstanding of A) = 0.6 + 0.4 × (30000 / 100000) = 0.72
+    assert receivable.score == 0.72
+    # A's outstanding unknown: 0.8
+    assert alerts[cno(13)].score == 0.8
 
 
 def test_hidden_receivable_same_party_is_the_same_entity_not_the_same_node(graph: Graph) -> None:
@@ -74,6 +85,8 @@ def test_hidden_receivable_same_party_is_the_same_entity_not_the_same_node(graph
     alerts = detect(graph, "hidden_receivable")
     assert keys(alerts) == {f"hidden_receivable:{cno(1)}"}
     assert alerts[0].related == ["(2025)京0105执9号"]
+    # 0.6 + 0.4 × min(1, 100000 / 100000) = 1.0
+    assert alerts[0].score == 1.0
 
 
 # -- collusive_settlement -----------------------------------------------------------------------
@@ -120,13 +133,23 @@ def test_collusive_settlement_rules_and_near_misses(graph: Graph) -> None:
     b.relation("3h-m1", "3h-m2", "employee")
     b.relation("3h-m2", "3h-q", "legal_representative")
     b.settlement(bthree, signed, 95000.0, 100000.0)
+    # two signs: settled at 30% and paid to the friend
+    a2s, b2s = _collusion_base(b, "2s")
+    b.settlement(b2s, signed, 30000.0, 100000.0, payee="friend")
+    # three signs: settled at 20%, paid to the friend, and B's respondent is the debtor's spouse
+    a3s, b3s = _collusion_base(b, "3s")
+    b.relation("3s", "3s-q", "spouse")
+    b.settlement(b3s, signed, 20000.0, 100000.0, payee="friend")
 
     alerts = {a.case_no: a for a in detect(graph, "collusive_settlement")}
-    assert set(alerts) == {a50, aorig, apay, atwo}
+    assert set(alerts) == {a50, aorig, apay, atwo, a2s, a3s}
     assert alerts[a50].related == [b50] and "50%" in alerts[a50].message
     assert alerts[apay].related == sorted([bpay, "friend"]) and "朋友" in alerts[apay].message
     assert set(alerts[atwo].related) == {btwo, "2h-q", "2h-spouse"}
-    assert alerts[a50].score == 0.6
+    # 0.4 + 0.2 × signs: one sign each (cheap; cheap against B's outstanding; paid to another; linked) = 0.6
+    assert {c: alerts[c].score for c in (a50, aorig, apay, atwo)} == {a50: 0.6, aorig: 0.6, apay: 0.6, atwo: 0.6}
+    assert alerts[a2s].score == 0.8  # 0.4 + 0.2 × 2 (cheap, paid to another)
+    assert alerts[a3s].score == 1.0  # 0.4 + 0.2 × 3 (cheap, paid to another, respondent of B is the spouse)
     assert "刑法" in alerts[a50].basis and "154" in alerts[a50].basis
 
     # the evidence subgraph shows the chain: debtor —spouse— 2h-spouse —phone— B's respondent
@@ -183,9 +206,43 @@ def test_repeat_offender_employer_counts_open_labor_cases_within_730_days(graph:
     c3 = alerts["c3"]
     assert c3.case_no is None and c3.key == f"repeat_offender_employer:{b.uid('c3')}"
     assert c3.related == sorted(three + ["sister", "sub"])
+    # min(1, 0.6 + 0.1 × (3 − 3)) = 0.6, for each company at exactly three cases
     assert c3.score == 0.6 and "公司c3" in c3.message and "执行转破产" in c3.message
+    assert alerts["c730"].score == 0.6 and alerts["ccause"].score == 0.6
     assert set(at730) <= set(alerts["c730"].related)
     assert "511" in c3.basis
+
+
+def test_repeat_offender_employer_score_grows_with_the_cases_and_names_related_companies(graph: Graph) -> None:
+    b = Builder(graph)
+    for c in ("c5", "c8"):
+        b.party(c, kind="company", name=f"公司{c}")
+    five = _labor_cases(b, "c5", 5)
+    eight = _labor_cases(b, "c8", 8)
+    # c5's legal representative also represents 关联公司甲; c5's 70% shareholder holds 50% of 关联公司乙
+    # (controlling both) and 40% of 参股公司丙 (not controlling: not related)
+    b.party("rep", name="法定代表人")
+    b.party("rel1", kind="company", name="关联公司甲")
+    b.relation("rep", "c5", "legal_representative")
+    b.relation("rep", "rel1", "legal_representative")
+    b.party("parent", kind="company", name="母公司")
+    b.party("rel2", kind="company", name="关联公司乙")
+    b.party("minor", kind="company", name="参股公司丙")
+    b.relation("parent", "c5", "shareholder", share=0.7)
+    b.relation("parent", "rel2", "shareholder", share=0.5)
+    b.relation("parent", "minor", "shareholder", share=0.4)
+
+    alerts = {a.party_id: a for a in detect(graph, "repeat_offender_employer")}
+    assert set(alerts) == {"c5", "c8"}
+    c5 = alerts["c5"]
+    assert c5.related == sorted(five + ["rel1", "rel2"])
+    assert "关联公司甲" in c5.message and "关联公司乙" in c5.message and "参股公司丙" not in c5.message
+    assert c5.score == 0.8  # min(1, 0.6 + 0.1 × (5 − 3)) = 0.8
+    assert alerts["c8"].related == sorted(eight)
+    assert alerts["c8"].score == 1.0  # min(1, 0.6 + 0.1 × (8 − 3)) = min(1, 1.1) = 1.0
+    # a deployment asking for five cases: min(1, 0.6 + 0.1 × (5 − 5)) = 0.6 and 0.6 + 0.1 × (8 − 5) = 0.9
+    strict = {a.party_id: a.score for a in detect(graph, "repeat_offender_employer", min_cases=5)}
+    assert strict == {"c5": 0.6, "c8": 0.9}
 
 
 # -- detained_debtor ----------------------------------------------------------------------------
@@ -195,6 +252,16 @@ def test_detained_debtor_on_each_open_case_while_detained(graph: Graph) -> None:
         b.party(pid, name=pid)
     b.party("firm", kind="company")
     b.detention("held", d("2026-01-01"), kind="imprisonment", facility="某监狱")
+    # a company "detained" (a data error, or its representative's detention filed on it) raises nothing
+    b.detention("firm", d("2026-01-01"))
+    b.enforcement(cno(7), "firm", "creditor")
+    # released 30 days after as_of (soon: 0.7) and 31 days after it (1.0)
+    b.party("soon", name="soon")
+    b.detention("soon", d("2026-01-01"), end_on=AS_OF + dt.timedelta(days=30))
+    b.enforcement(cno(8), "soon", "creditor")
+    b.party("later", name="later")
+    b.detention("later", d("2026-01-01"), end_on=AS_OF + dt.timedelta(days=31))
+    b.enforcement(cno(9), "later", "creditor")
     b.enforcement(cno(1), "held", "creditor")
     b.enforcement(cno(2), "held", "creditor", status="terminated_no_assets", closed_on=d("2026-03-01"))
     b.enforcement(cno(3), "held", "creditor", status="concluded", closed_on=d("2026-03-01"))
@@ -206,8 +273,10 @@ def test_detained_debtor_on_each_open_case_while_detained(graph: Graph) -> None:
     b.enforcement(cno(6), "future", "creditor")
 
     alerts = {a.case_no: a for a in detect(graph, "detained_debtor")}
-    assert set(alerts) == {cno(1), cno(2), cno(5)}
-    assert alerts[cno(1)].score == 1.0 and alerts[cno(5)].score == 0.7
+    assert set(alerts) == {cno(1), cno(2), cno(5), cno(8), cno(9)}
+    # 1.0 when the release date is unknown or more than 30 days after as_of, else 0.7
+    assert {c: a.score for c, a in alerts.items()} == {cno(1): 1.0, cno(2): 1.0, cno(5): 0.7, cno(8): 0.7,
+                                                        cno(9): 1.0}
     assert "某监狱" in alerts[cno(1)].message and "送达" in alerts[cno(1)].message
 
 
@@ -234,12 +303,30 @@ def test_restriction_lifted_on_third_working_day_is_in_time_fourth_is_late(graph
     b.measure("M6", cno(6), "consumption_restriction", party="p")
     b.enforcement(cno(7), "p", "creditor", status="concluded", closed_on=FRIDAY)
     b.measure("M7", cno(7), "freeze")
+    # lifted 6 days after the last allowed day (Wed 10 → Tue 16)
+    b.enforcement(cno(8), "p", "creditor", status="concluded", closed_on=FRIDAY)
+    b.measure("M8", cno(8), "consumption_restriction", party="p", lifted_on=d("2026-06-16"))
+    # two measures lifted late: the latest (12 days late, Mon 22) makes the score
+    b.enforcement(cno(9), "p", "creditor", status="concluded", closed_on=FRIDAY)
+    b.measure("M9a", cno(9), "consumption_restriction", party="p", lifted_on=d("2026-06-16"))
+    b.measure("M9b", cno(9), "dishonest_list", party="p", lifted_on=d("2026-06-22"))
+    # concluded Friday 2026-04-03, last allowed day Wed 04-08, never lifted: 83 days late on as_of
+    b.enforcement(cno(10), "p", "creditor", status="concluded", closed_on=d("2026-04-03"))
+    b.measure("M10", cno(10), "dishonest_list", party="p")
 
     alerts = {a.case_no: a for a in detect(graph, "restriction_not_lifted")}
-    assert set(alerts) == {cno(2), cno(3), cno(4)}
+    assert set(alerts) == {cno(2), cno(3), cno(4), cno(8), cno(9), cno(10)}
     assert alerts[cno(2)].related == ["M2"] and "2026-06-11" in alerts[cno(2)].message
     assert "至今未解除" in alerts[cno(3)].message and "失信" in alerts[cno(4)].message
     assert "法释〔2017〕7号" in alerts[cno(3)].basis
+    assert alerts[cno(9)].related == ["M9a", "M9b"]
+    # min(1, 0.5 + 0.5 × days late / 30), days late = calendar days from the last allowed day (Wed 06-10)
+    assert alerts[cno(2)].score == three_decimals(0.5 + 0.5 * 1 / 30)  # lifted Thu 06-11: 0.5167
+    assert alerts[cno(3)].score == three_decimals(0.5 + 0.5 * 20 / 30)  # in force on Tue 06-30: 0.8333
+    assert alerts[cno(4)].score == three_decimals(0.5 + 0.5 * 20 / 30)  # performed Fri 06-05, in force: 0.8333
+    assert alerts[cno(8)].score == 0.6  # 0.5 + 0.5 × 6 / 30
+    assert alerts[cno(9)].score == 0.7  # 0.5 + 0.5 × 12 / 30 (the latest measure)
+    assert alerts[cno(10)].score == 1.0  # min(1, 0.5 + 0.5 × 83 / 30)
 
     # a measure still in force counts only once as_of is past the third working day
     assert cno(3) not in {a.case_no for a in detect(graph, "restriction_not_lifted", as_of=d("2026-06-10"))}
@@ -261,9 +348,26 @@ def test_funds_disbursed_on_day_30_in_time_day_31_late(graph: Graph) -> None:
     b.payment("PAY2", cno(2), received, disbursed_on=received + dt.timedelta(days=31))
     b.payment("PAY3", cno(3), days_before(30))  # not disbursed, held 30 days on as_of
     b.payment("PAY4", cno(4), days_before(31), amount=12345.0)  # not disbursed, held 31 days
+    # two payments not paid out, held 48 and 75 days: the longest-held makes the score
+    b.enforcement(cno(5), "p", "creditor")
+    b.payment("PAY5", cno(5), days_before(48))
+    b.payment("PAY5b", cno(5), days_before(75))
+    # disbursed 48 days after it came in
+    b.enforcement(cno(6), "p", "creditor")
+    b.payment("PAY6", cno(6), d("2026-03-02"), disbursed_on=d("2026-04-19"))
+    # held 300 days
+    b.enforcement(cno(7), "p", "creditor")
+    b.payment("PAY7", cno(7), days_before(300))
 
     alerts = {a.case_no: a for a in detect(graph, "funds_not_disbursed")}
-    assert set(alerts) == {cno(2), cno(4)}
+    assert set(alerts) == {cno(2), cno(4), cno(5), cno(6), cno(7)}
+    # min(1, 0.5 + 0.5 × (days held − 30) / 90) for the longest-held payment
+    assert alerts[cno(2)].score == three_decimals(0.5 + 0.5 * 1 / 90)  # disbursed on day 31: 0.5056
+    assert alerts[cno(4)].score == three_decimals(0.5 + 0.5 * 1 / 90)  # held 31 days on as_of: 0.5056
+    assert alerts[cno(5)].related == ["PAY5", "PAY5b"]
+    assert alerts[cno(5)].score == 0.75  # 0.5 + 0.5 × (75 − 30) / 90
+    assert alerts[cno(6)].score == 0.6  # 03-02 → 04-19 is 48 days: 0.5 + 0.5 × (48 − 30) / 90
+    assert alerts[cno(7)].score == 1.0  # min(1, 0.5 + 0.5 × 270 / 90)
     assert alerts[cno(4)].related == ["PAY4"] and "12345元" in alerts[cno(4)].message
     assert "申请人甲" in alerts[cno(4)].message and alerts[cno(4)].party_id == "creditor"
     assert "法发〔2017〕6号" in alerts[cno(2)].basis
@@ -294,6 +398,41 @@ def test_auction_listed_on_day_30_in_time_day_31_late_and_open_180_days(graph: G
     assert alerts[cno(4)].related == ["AU4"] and "未挂网" in alerts[cno(4)].message
     assert "180天" in alerts[cno(7)].message
     assert "法释〔2016〕18号" in alerts[cno(2)].basis
+    # one day beyond each limit: 0.5 + 0.5 × 1 / 90 = 0.5056
+    for n in (2, 4, 7, 9):
+        assert alerts[cno(n)].score == three_decimals(0.5 + 0.5 * 1 / 90), n
+
+
+def test_auction_delay_scores_the_worst_auction_by_days_beyond_the_limit(graph: Graph) -> None:
+    b = Builder(graph)
+    b.party("p")
+    b.party("creditor")
+    for n in range(1, 6):
+        b.enforcement(cno(n), "p", "creditor")
+    # no listing after the ruling: 75 days since it, 45 beyond the 30
+    b.auction("AU1", cno(1), days_before(75))
+    # listed late: ordered 2026-01-02, listed 2026-03-09 (day 66, 36 beyond), sold
+    b.auction("AU2", cno(2), d("2026-01-02"), listed_on=d("2026-03-09"), result="sold", closed_on=d("2026-04-20"))
+    # no result after listing: listed in time (day 22), open 198 days, 18 beyond the 180
+    b.auction("AU3", cno(3), days_before(220), listed_on=days_before(198), result="pending")
+    # two auctions: not listed 48 days after the ruling (18 beyond), and listed 207 days ago without a result
+    # (27 beyond): the worst one makes the score
+    b.asset("H4", "p", "real_estate", 2000000.0)
+    b.auction("AU4a", cno(4), days_before(48))
+    b.auction("AU4b", cno(4), days_before(230), listed_on=days_before(207), asset="H4")
+    # open 400 days
+    b.auction("AU5", cno(5), days_before(410), listed_on=days_before(400), result="pending")
+
+    alerts = {a.case_no: a for a in detect(graph, "auction_delay")}
+    assert set(alerts) == {cno(n) for n in range(1, 6)}
+    # min(1, 0.5 + 0.5 × days beyond the limit / 90) for the worst auction
+    assert alerts[cno(1)].score == 0.75  # 0.5 + 0.5 × 45 / 90
+    assert alerts[cno(2)].score == 0.7  # 0.5 + 0.5 × 36 / 90
+    assert alerts[cno(3)].score == 0.6  # 0.5 + 0.5 × 18 / 90
+    assert alerts[cno(4)].score == 0.65  # 0.5 + 0.5 × 27 / 90 (the worse of 18 and 27)
+    assert alerts[cno(4)].related == ["AU4a", "AU4b", "H4"]
+    assert alerts[cno(5)].score == 1.0  # min(1, 0.5 + 0.5 × 220 / 90)
+    assert "未挂网" in alerts[cno(1)].message and "2026-03-09" in alerts[cno(2)].message
 
 
 # -- retrial_not_terminated ---------------------------------------------------------------------
@@ -308,6 +447,9 @@ def test_retrial_revoked_and_enforcement_not_terminated_after_30_days(graph: Gra
         4: ("revoked", 90, "terminated"),
         5: ("amended", 90, "suspended"),
         6: ("revoked", 90, "terminated_no_assets"),
+        7: ("revoked", 45, "pending"),
+        8: ("revoked", 60, "suspended"),
+        9: ("revoked", 400, "pending"),
     }
     for n, (outcome, since, status) in scenarios.items():
         judgment = f"(2024)沪0104民初{n}号"
@@ -318,9 +460,15 @@ def test_retrial_revoked_and_enforcement_not_terminated_after_30_days(graph: Gra
         b.enforcement(cno(n), "p", "creditor", origin=judgment, status=status, closed_on=closed)
 
     alerts = {a.case_no: a for a in detect(graph, "retrial_not_terminated")}
-    assert set(alerts) == {cno(1), cno(6)}
+    assert set(alerts) == {cno(1), cno(6), cno(7), cno(8), cno(9)}
     assert alerts[cno(1)].related == ["(2024)沪0104民初1号", "(2025)沪01民再1号"]
     assert "(2025)沪01民再1号" in alerts[cno(1)].message and "268" in alerts[cno(1)].basis
+    # min(1, 0.6 + 0.4 × (days since R closed − 30) / 60)
+    assert alerts[cno(1)].score == three_decimals(0.6 + 0.4 * 1 / 60)  # 31 days: 0.6067
+    assert alerts[cno(7)].score == 0.7  # 45 days: 0.6 + 0.4 × 15 / 60
+    assert alerts[cno(8)].score == 0.8  # 60 days: 0.6 + 0.4 × 30 / 60
+    assert alerts[cno(6)].score == 1.0  # 90 days: 0.6 + 0.4 × 60 / 60
+    assert alerts[cno(9)].score == 1.0  # 400 days: min(1, 0.6 + 0.4 × 370 / 60)
 
 
 # -- bankrupt_unpaid_fees -----------------------------------------------------------------------
@@ -348,13 +496,28 @@ def test_bankrupt_company_owing_fees_in_other_cases(graph: Graph) -> None:
     b.role("done", "(2025)沪03破3号", "respondent")
     b.case("(2025)沪0104民初11号", kind="civil")
     b.role("done", "(2025)沪0104民初11号", "defendant", fees_unpaid=100.0)
+    # claims deadline already past on as_of; and a deadline not known
+    b.party("late", kind="company")
+    b.case("(2026)沪03破5号", kind="bankruptcy", claims_deadline=d("2026-05-31"))
+    b.role("late", "(2026)沪03破5号", "respondent")
+    b.case("(2025)沪0104民初12号", kind="civil", status="concluded")
+    b.role("late", "(2025)沪0104民初12号", "defendant", fees_unpaid=200.0)
+    b.party("unknown", kind="company")
+    b.case("(2026)沪03破6号", kind="bankruptcy")
+    b.role("unknown", "(2026)沪03破6号", "respondent")
+    b.case("(2025)沪0104民初13号", kind="civil", status="concluded")
+    b.role("unknown", "(2025)沪0104民初13号", "defendant", fees_unpaid=200.0)
 
-    alerts = detect(graph, "bankrupt_unpaid_fees")
-    assert keys(alerts) == {f"bankrupt_unpaid_fees:{k}"}
-    alert = alerts[0]
+    alerts = {a.case_no: a for a in detect(graph, "bankrupt_unpaid_fees")}
+    assert set(alerts) == {k, "(2026)沪03破5号", "(2026)沪03破6号"}
+    alert = alerts[k]
     assert alert.related == ["(2025)沪0104民初7号", "(2025)沪0104民初8号"]
-    assert "800.50元" in alert.message and "2026-09-30" in alert.message and alert.score == 1.0
+    assert "800.50元" in alert.message and "2026-09-30" in alert.message
     assert "破产法" in alert.basis
+    # 1.0 while the claims deadline is unknown or not yet past, 0.7 once it has passed
+    assert alert.score == 1.0  # deadline 2026-09-30, after as_of 2026-06-30
+    assert alerts["(2026)沪03破5号"].score == 0.7  # deadline 2026-05-31 has passed
+    assert alerts["(2026)沪03破6号"].score == 1.0  # deadline unknown
 
 
 # -- suspicious_asset_transfer ------------------------------------------------------------------
@@ -370,6 +533,7 @@ def test_suspicious_transfer_window_price_and_link(graph: Graph) -> None:
         "twohop": (10, 80000.0, 100000.0, "twohop"),
         "threehop": (10, 80000.0, 100000.0, "threehop"),
         "after": (-20, 0.0, None, None),  # after the filing, a gift of unknown value
+        "giftspouse": (10, 0.0, 100000.0, "spouse"),  # a gift to the spouse: cheap, free and related
     }
     expected = set()
     for tag, (before, price, value, link) in scenarios.items():
@@ -391,7 +555,7 @@ def test_suspicious_transfer_window_price_and_link(graph: Graph) -> None:
             b.relation(tag, f"{tag}-m1", "parent")
             b.relation(f"{tag}-m1", f"{tag}-m2", "director")
             b.relation(f"{tag}-m2", f"{tag}-buyer", "guarantor")
-        if tag in ("gift365", "cheap", "spouse", "twohop", "after"):
+        if tag in ("gift365", "cheap", "spouse", "twohop", "after", "giftspouse"):
             expected.add(case_no)
 
     alerts = {a.case_no: a for a in detect(graph, "suspicious_asset_transfer")}
@@ -400,6 +564,17 @@ def test_suspicious_transfer_window_price_and_link(graph: Graph) -> None:
     assert gift.related == ["H-gift365", "gift365-buyer"] and "无偿" in gift.message and gift.score == 0.8
     assert set(alerts["(2026)沪0104执twohop号"].related) == {"H-twohop", "twohop-buyer", "twohop-sib"}
     assert "538" in gift.basis
+    # min(1, 0.4 + 0.2 × signs) of the strongest transfer; signs: price < 70% of value, price 0, related
+    scores = {tag: alerts[f"(2026)沪0104执{tag}号"].score for tag in
+              ("gift365", "cheap", "spouse", "twohop", "after", "giftspouse")}
+    assert scores == {
+        "gift365": 0.8,  # 0 < 70% of 100000, and 0: two signs
+        "cheap": 0.6,  # 60000 < 70000: one sign
+        "spouse": 0.6,  # 80000 is not cheap; the buyer is the spouse: one sign
+        "twohop": 0.6,  # related within two hops: one sign
+        "after": 0.6,  # a gift of unknown value: not known to be cheap, but free: one sign
+        "giftspouse": 1.0,  # cheap, free and to the spouse: min(1, 0.4 + 0.2 × 3)
+    }
 
 
 # -- every detector: as_of replay and determinism -----------------------------------------------

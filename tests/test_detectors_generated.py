@@ -53,6 +53,9 @@ def test_seed_stories_raise_exactly_the_expected_alerts(graph: Graph, tmp_path: 
     alerts = _run_all(graph, as_of)
     got = {(a.detector, a.case_no, a.id_number) for a in alerts}
     assert got == {(e["detector"], e["case_no"], e["id_number"]) for e in expected["alerts"]}
+    # every score exactly as computed by hand from the documented formulas (expected.json's score_why)
+    assert {(a.detector, a.case_no): a.score for a in alerts} == \
+        {(e["detector"], e["case_no"]): e["score"] for e in expected["alerts"]}
 
     by = {a.detector: a for a in alerts}
     # the evidence the stories name is in the alerts
@@ -64,6 +67,13 @@ def test_seed_stories_raise_exactly_the_expected_alerts(graph: Graph, tmp_path: 
     assert "上海恒通装饰工程有限公司" in employer.message
     fees = by["bankrupt_unpaid_fees"]
     assert fees.related == ["(2022)沪0104民初5678号"] and "8650.00元" in fees.message and "2024-07-31" in fees.message
+    assert by["restriction_not_lifted"].related == ["XH-M004"] and "孙丽" in by["restriction_not_lifted"].message
+    funds = by["funds_not_disbursed"]
+    assert funds.related == ["HK-PAY02"] and "60000元" in funds.message and "黄丽" in funds.message
+    assert by["auction_delay"].related == ["XH-A001", "XH-AU01"] and "198天" in by["auction_delay"].message
+    assert by["retrial_not_terminated"].related == ["(2022)沪0104民初9012号", "(2023)沪0104民再15号"]
+    transfer = by["suspicious_asset_transfer"]
+    assert transfer.related == ["HK-A01", "HK0012", "HK0013"] and "林峰" in transfer.message and "林晓" in transfer.message
     for a in alerts:
         assert 0 < a.score <= 1 and a.basis and a.message.endswith("。")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_loaders_support import dump
+from test_loaders_support import dump, kill_when
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -190,11 +190,8 @@ def test_a_bulk_load_killed_midway_is_replaced_by_the_next_run(graph: Graph, tmp
     """SIGKILL while the server is down for the importer, or once it is back with the imported nodes but before
     the load is recorded: the next --bulk-initial stops an orphaned importer, overwrites the unfinished
     database (not refused as 'not empty') and builds the graph of a clean load."""
-    import os
-    import signal
     import subprocess
     import sys
-    import time
 
     from neo4j_local import server
 
@@ -209,21 +206,15 @@ def test_a_bulk_load_killed_midway_is_replaced_by_the_next_run(graph: Graph, tmp
     cli = [sys.executable, "-c", "from api.cli import main; main()", "load", "--bulk-initial", *map(str, dirs),
            "--rejects", str(tmp_path / "killed-reports")]
     proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 300
-    try:  # wait for the import phase: the server stopped for it
-        while server.status(settings).state == "running":
-            assert proc.poll() is None, f"the bulk load ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        if when == "after_import":  # the server is back with the imported graph; indexes and records still to come
-            while server.status(settings).state != "running":
-                assert proc.poll() is None, f"the bulk load ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    stopped: list[bool] = []  # the import phase began: the server was stopped for it
+
+    def moment() -> bool:
+        running = server.status(settings).state == "running"
+        if not running:
+            stopped.append(True)
+        return bool(stopped) and (when == "during_import" or running)  # after_import: back with the imported graph
+
+    kill_when(proc, moment, poll=0.02)
     assert (settings.data_dir / "bulk-initial.unfinished").exists()  # the next run knows what happened
 
     result = bulk_initial_load(graph, dirs, rejects=[tmp_path / f"{d.name}.bulk.csv" for d in dirs])

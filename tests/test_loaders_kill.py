@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from test_loaders_support import dump
+from test_loaders_support import dump, kill_when
 
 from graph_model.db import Graph
 from graph_model.types.identifiers import resident_check_char, uscc_check_char
@@ -58,16 +56,7 @@ def test_killed_load_then_rerun_equals_one_clean_load(graph: Graph, tmp_path: Pa
     cli = [sys.executable, "-c", "from api.cli import main; main()", "load", str(export), "--json",
            "--rejects", str(tmp_path / "r.csv")]
     proc = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 300
-    try:
-        while _count(graph, "Case") < 1:  # parties are in, cases under way
-            assert proc.poll() is None, f"load ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_when(proc, lambda: _count(graph, "Case") >= 1)  # parties are in, cases under way
     interrupted = graph.read("MATCH (e:Export {source: 'court_k'}) RETURN e.completed AS done")
     assert interrupted == [{"done": False}]  # the record shows the load did not finish
     partial = graph.counts()

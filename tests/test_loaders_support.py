@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +65,18 @@ def node(graph: Graph, label: str, key: Any) -> dict[str, Any]:
     rows = graph.read(f"MATCH (n:{label} {{{prop}: $key}}) RETURN properties(n) AS p", {"key": key})
     assert rows, f"no {label} {key!r}"
     return {k: _plain(v) for k, v in rows[0]["p"].items()}
+
+
+def kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool], timeout: float = 300.0,
+              poll: float = 0.02) -> None:
+    """SIGKILL `proc` the moment `ready()` holds (the kill-and-rerun tests); fails if it ends before that."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            assert proc.poll() is None, f"the process ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the moment to kill never came"
+            time.sleep(poll)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL

@@ -73,6 +73,7 @@ PAGES: list[tuple[str, set[str]]] = [
     ("/web/alerts", {JUD, INV, ADM}),
     (f"/web/alerts/{quote(H.HIDDEN, safe='')}", {JUD, INV, ADM}),
     (f"/web/alerts/{quote(H.HIDDEN, safe='')}/graph", {JUD, INV, ADM}),
+    (f"{CASE_URL}/alerts/{quote(H.HIDDEN, safe='')}/graph", {JUD, INV, CSY, ADM}),
     ("/web/queries", {INV, ADM}),
     ("/web/queries/asset_panorama", {INV, ADM}),
     ("/web/console", {INV, ADM}),
@@ -165,7 +166,9 @@ def test_party_and_case_pages_show_the_story_and_are_audited(site: Site) -> None
 
     case = client.get(CASE_URL).text
     for text in ("(2022)沪0104民初4321号", "中国工商银行股份有限公司上海市徐汇支行", "限制消费", "终本",
-                 "他案债权（到期债权）", "恶意串通执行和解", f'src="/web/alerts/{quote(H.HIDDEN, safe="")}/graph"'):
+                 "他案债权（到期债权）", "恶意串通执行和解",
+                 # docs/pages.md: the case page shows its alerts' evidence through the case-scoped view
+                 f'src="{CASE_URL}/alerts/{quote(H.HIDDEN, safe="")}/graph"'):
         assert text in case, text
     events = audit_log.events(site.store, actor="web-judge")
     seen = {(e["action"], e["target"]) for e in events}
@@ -234,17 +237,26 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     client = site.client("admin")
     page = client.get("/web/alerts").text
     open_total = int(re.search(r'data-testid="alert-total">(\d+)<', page).group(1))
-    assert open_total >= 4
+    # the ten alerts of the seed stories' expected.json (the XSS export raises none), less those an earlier
+    # test of this module decided
+    decided = site.graph.read("MATCH (al:Alert) WHERE al.status IN $decided RETURN count(al) AS n",
+                              {"decided": ["confirmed", "dismissed"]})
+    assert open_total == 10 - decided[0]["n"]
     new_since = re.search(r'data-testid="new-since">.*?<b>(\d+)</b>', page, re.S)
     assert new_since and int(new_since.group(1)) == open_total
     assert page.count('class="badge fresh"') == open_total
     again = client.get("/web/alerts").text
     assert re.search(r'data-testid="new-since">.*?<b>0</b>', again, re.S)  # the visit was remembered
     assert 'class="badge fresh"' not in again
+    everything = client.get("/web/alerts?status=all").text
+    assert int(re.search(r'data-testid="alert-total">(\d+)<', everything).group(1)) == 10
     only = client.get("/web/alerts?detector=detained_debtor&status=all").text
     assert "(2024)沪0109执88号" in only and H.ZHANG_WEI_CASE not in only
     court = client.get("/web/alerts?court=" + quote("沪0104") + "&status=all").text
     assert H.ZHANG_WEI_CASE in court and "(2024)沪0109执88号" not in court
+    for xuhui in ("(2024)沪0104执456号", "(2023)沪0104执3456号", "(2023)沪0104执789号"):  # 孙丽, 吴建华, 郑红
+        assert xuhui in court, xuhui
+    assert "(2024)沪0109执150号" not in court and "(2024)沪0109执420号" not in court  # 黄丽, 孙浩: Hongkou
     assert "没有符合条件" in client.get("/web/alerts?from=2099-01-01").text
     assert client.get("/web/alerts?status=bogus").status_code == 422
     # strongest first
@@ -257,7 +269,7 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     by_date = client.get("/web/alerts?status=all&sort=last_seen&order=asc").text
     assert '<option value="last_seen" selected>' in by_date and '<option value="asc" selected>' in by_date
     shown = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)', by_date)
-    assert len(shown) >= 4 and shown == sorted(shown)
+    assert len(shown) == 10 and shown == sorted(shown)
     newest = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)',
                         client.get("/web/alerts?status=all&sort=last_seen").text)
     assert newest == sorted(shown, reverse=True)
@@ -304,7 +316,11 @@ def test_paths_are_explained_and_drawn(site: Site) -> None:
 
 def test_dashboard_draws_the_four_charts_from_the_alert_store(site: Site) -> None:
     counts = dashboard_counts(site.graph)
-    assert dict(counts.per_detector)["repeat_offender_employer"] == 1
+    # the seed stories raise one alert of each of the ten detectors
+    assert dict(counts.per_detector) == {
+        "hidden_receivable": 1, "collusive_settlement": 1, "repeat_offender_employer": 1, "detained_debtor": 1,
+        "restriction_not_lifted": 1, "funds_not_disbursed": 1, "auction_delay": 1, "retrial_not_terminated": 1,
+        "bankrupt_unpaid_fees": 1, "suspicious_asset_transfer": 1}
     assert counts.repeat_employers[0]["name"] == "上海鑫源建筑工程有限公司" and counts.repeat_employers[0]["cases"] == 3
     assert dict(counts.hidden_receivables_by_court) == {"上海市徐汇区人民法院": 1}
     page = site.client("judge").get("/web/dashboard").text
