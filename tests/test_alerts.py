@@ -203,6 +203,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                           env={**os.environ, "COLUMNS": "300", **(env or {})})
 
 
+@pytest.mark.slow
 def test_cli_detect_jsonl_is_only_alerts_on_stdout_and_deterministic(graph: Graph) -> None:
     _scene(graph)
     first = _cli("detect", "--as-of", AS_OF.isoformat(), "--format", "jsonl")
@@ -223,6 +224,7 @@ def test_cli_detect_jsonl_is_only_alerts_on_stdout_and_deterministic(graph: Grap
     assert bad.returncode == 2 and "no_such_detector" in _flat(bad.stderr) and bad.stdout == ""
 
 
+@pytest.mark.slow
 def test_cli_alert_workflow_stats_queries_and_query(graph: Graph) -> None:
     _scene(graph)
     assert _cli("detect", "--as-of", AS_OF.isoformat(), "--format", "jsonl").returncode == 0

@@ -99,6 +99,7 @@ def _port(uri: str) -> int:
     return int(uri.rsplit(":", 1)[1])
 
 
+@pytest.mark.slow
 def test_unreachable_neo4j_gives_503_then_the_app_recovers(graph: Graph, relay: Relay, tmp_path: Path) -> None:
     if not graph.settings.local:
         pytest.skip("the relay only fronts a plain bolt:// server")

@@ -68,6 +68,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         server.start(s)
 
 
+@pytest.mark.slow
 def test_launcher_starts_once_reports_and_stops_leaving_no_process(tmp_settings: Settings) -> None:
     st = server.start(tmp_settings)
     try:
@@ -85,6 +86,7 @@ def test_launcher_starts_once_reports_and_stops_leaving_no_process(tmp_settings:
     assert ps.stdout.strip() == "", "a process of the stopped server is still running"
 
 
+@pytest.mark.slow
 def test_a_killed_server_is_reported_as_stale_and_restarts(tmp_settings: Settings) -> None:
     st = server.start(tmp_settings)
     try:

@@ -76,6 +76,7 @@ def _edit_csv(path: Path, edit: Any) -> None:
         csv.writer(fh).writerows(rows)
 
 
+@pytest.mark.slow
 def test_seed_stories_bulk_equals_transactional_with_hostile_text(graph: Graph, tmp_path: Path) -> None:
     """Seed stories, plus a name and an extra column holding commas, quotes and the importer's own syntax."""
     dirs = []
@@ -97,6 +98,7 @@ def test_seed_stories_bulk_equals_transactional_with_hostile_text(graph: Graph, 
     assert names == [{"note": 'a,b "c" ;d'}]
 
 
+@pytest.mark.slow
 def test_messy_generated_exports_bulk_equals_transactional(graph: Graph, tmp_path: Path) -> None:
     generate(tmp_path / "gen", parties=2000, seed=5, as_of=dt.date(2025, 6, 30), exports=3, messy=True)
     truth = json.loads((tmp_path / "gen" / "truth.json").read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_loaders_support import dump, kill_when
 
 from graph_model.db import Graph
@@ -50,6 +51,7 @@ def _count(graph: Graph, label: str) -> int:
     return graph.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
 
 
+@pytest.mark.slow
 def test_killed_load_then_rerun_equals_one_clean_load(graph: Graph, tmp_path: Path) -> None:
     export = _write_export(tmp_path)
     env = {**os.environ, "DEBTGRAPH_BATCH_SIZE": "60"}  # many small transactions: a kill lands between or in one
