@@ -72,10 +72,11 @@ class SecurityStore:
         self.busy_timeout_ms = busy_timeout_ms
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        fresh = not self.path.exists()
+        if not self.path.exists():
+            # the key hashes and the trail: the service account's eyes only. Created 600 before SQLite opens it,
+            # since SQLite gives its -wal and -shm files the database file's permissions.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         con = self._connect()
-        if fresh:
-            os.chmod(self.path, 0o600)  # the key hashes and the trail: the service account's eyes only
         con.executescript(SCHEMA)
 
     # ------------------------------------------------------------------ connections

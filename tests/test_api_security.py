@@ -202,3 +202,12 @@ def test_a_login_expires_after_the_session_hours(graph: Graph, tmp_path: Path) -
         assert client.get("/api/v1/me").status_code == 401
         page = client.get("/web/alerts", headers={"Accept": "text/html"}, follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/web/login")
+
+
+def test_the_security_store_is_readable_by_its_owner_only(store: SecurityStore) -> None:
+    import stat
+
+    auth.create_key(store, "judge-wang", "judge")  # a write: the WAL exists now
+    files = sorted(store.path.parent.glob(store.path.name + "*"))
+    assert {f.name for f in files} >= {store.path.name, store.path.name + "-wal"}
+    assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: "0o600" for f in files}
