@@ -7,6 +7,7 @@ from api.cli import (
     demo,  # noqa: F401  (registers `debtgraph demo`)
     detect,  # noqa: F401  (registers `debtgraph detect`, `queries`, `query`, `alerts …`)
     generate,  # noqa: F401  (registers `debtgraph generate`)
+    ingest,  # noqa: F401  (registers `debtgraph ingest INBOX`)
     keys,  # noqa: F401  (registers `debtgraph keys …`)
     link,  # noqa: F401  (registers `debtgraph link …`)
     load,  # noqa: F401  (registers `debtgraph load`)
