@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -211,3 +212,32 @@ def test_the_security_store_is_readable_by_its_owner_only(store: SecurityStore) 
     files = sorted(store.path.parent.glob(store.path.name + "*"))
     assert {f.name for f in files} >= {store.path.name, store.path.name + "-wal"}
     assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: "0o600" for f in files}
+
+
+def _append_from_another_process(path: str, who: str, n: int) -> None:
+    from api import audit as audit_lib
+    from api.security_store import SecurityStore as Store
+
+    store = Store(Path(path))
+    writer = audit_lib.AuditWriter(store, window=0.001, max_batch=7)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: writer.record(actor=who, role="judge", action="party.read", target=str(i)), range(n)))
+    writer.close()
+
+
+def test_api_processes_sharing_the_store_keep_one_unbroken_chain(store: SecurityStore) -> None:
+    """`serve --workers N` and the CLI append to one file: SQLite's write lock keeps one chain, no gaps."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_append_from_another_process, args=(str(store.path), f"worker-{w}", 150))
+             for w in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    check = store.verify()
+    assert check.ok and check.events == 450
+    per_worker = Counter(e["actor"] for e in store.events(limit=1000))
+    assert per_worker == {"worker-0": 150, "worker-1": 150, "worker-2": 150}
