@@ -51,7 +51,7 @@ def event_hash(seq: int, row: dict[str, Any], prev_hash: str) -> str:
 
 @dataclass(frozen=True)
 class Verification:
-    """What :meth:`SecurityStore.verify` found: the chain is intact up to ``checked`` events, or broken at ``broken_at``."""
+    """What :meth:`SecurityStore.verify` found: the first ``events`` events are intact; ``broken_at`` names the first that is not."""
 
     events: int
     head_seq: int
