@@ -382,3 +382,14 @@ def test_a_session_opened_through_the_api_gets_a_csrf_token_too(site: Site) -> N
     token = csrf_of(page)
     assert client.post("/web/console", data={"text": "RETURN 1 AS n"}).status_code == 403
     assert client.post("/web/console", data={"text": "RETURN 1 AS n", "csrf_token": token}).status_code == 200
+
+
+def test_error_pages_say_in_chinese_what_was_not_found_or_not_accepted(site: Site) -> None:
+    client = site.client("judge")
+    missing = client.get("/web/cases/" + quote("(2023)沪0104执99999号", safe=""))
+    assert missing.status_code == 404 and "没有找到案件 (2023)沪0104执99999号" in missing.text
+    assert "no case" not in missing.text
+    long = client.get("/web/search?q=" + quote("张" * 300))
+    assert long.status_code == 422 and "最多 100 个字符" in long.text and "String should" not in long.text
+    party = client.get("/web/parties/" + quote("id:nobody", safe=""))
+    assert party.status_code == 404 and "没有找到当事人 id:nobody" in party.text

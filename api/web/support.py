@@ -229,6 +229,39 @@ ERROR_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 4
 DATABASE_REFUSED_ZH = "数据库未能执行该请求，错误已记录；请检查输入后重试"
 
 
+# The library's messages are English (the API's clients and the logs read them); a judge reads the page in
+# Chinese. Known shapes are said again in Chinese; anything else is shown as it is.
+_ZH_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t) for p, t in (
+    (r"^no case (.+)$", "没有找到案件 {0}"),
+    (r"^no party with uid '(.+)'$", "没有找到当事人 {0}"),
+    (r"^no alert with key '(.+)'$", "没有找到预警 {0}"),
+    (r"^alert (.+) is not one of the open alerts of case (.+)$", "预警 {0} 不是案件 {1} 的在办预警"),
+    (r"^no saved query or detector named '(.+)'$", "没有名为 {0} 的查询或预警规则"),
+    (r"^no asset '(.+)'$", "没有找到财产 {0}"),
+    (r"^String should have at most (\d+) characters?$", "最多 {0} 个字符"),
+    (r"^String should have at least (\d+) characters?$", "至少 {0} 个字符"),
+    (r"^Field required$", "必填"),
+    (r"^Input should be a valid integer.*$", "应为整数"),
+    (r"^Input should be a valid date.*$", "应为日期（YYYY-MM-DD）"),
+    (r"^Input should be (?:less|greater) than or equal to (.+)$", "超出允许范围（界限 {0}）"),
+))
+
+
+def zh_detail(text: str) -> str:
+    """A library message in Chinese when its shape is known (each part of a '；'-joined list on its own)."""
+    def one(part: str) -> str:
+        field, sep, message = part.partition(": ")
+        for candidate, prefix in ((part, ""), (message, f"{field}：") if sep else (None, "")):
+            if candidate is None:
+                continue
+            for pattern, template in _ZH_DETAILS:
+                m = pattern.match(candidate)
+                if m:
+                    return prefix + template.format(*m.groups())
+        return part
+    return "；".join(one(p) for p in text.split("；"))
+
+
 def _status_and_detail(exc: Exception) -> tuple[int, str] | None:
     if isinstance(exc, CypherError):  # an investigator's saved query: the server's explanation, cleaned
         return 400, f"Cypher 语句有误：{exc.message}"
@@ -268,7 +301,7 @@ def error_page(request: Request, exc: Exception) -> Response | None:
         roles = "、".join(ROLE_ZH.get(r, r) for r in sorted(PERMISSIONS.get(needed, ())))
         detail = f"当前角色（{role}）无权打开此页面" + (f"；需要：{roles}" if roles else "")
     return render(request, "error.html.j2", status_code=status, status=status,
-                  title=ERROR_TITLES.get(status, "出错了"), detail=detail)
+                  title=ERROR_TITLES.get(status, "出错了"), detail=zh_detail(detail))
 
 
 class PageRoute(APIRoute):
