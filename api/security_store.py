@@ -270,7 +270,9 @@ def move_from_graph(graph: Graph, store: SecurityStore) -> tuple[int, int]:
     are skipped, and the graph's copies are removed only after everything is in the store.
     """
     keys = events = 0
+    found = False  # any legacy node at all: only then is there something to remove (every `db start` calls this)
     for row in graph.read(statement("internal/legacy/keys")):
+        found = True
         created = _native(row["created_at"]) or dt.datetime.now(dt.UTC)
         if store.create_key(name=row["name"], role=row["role"], key_hash=row["key_hash"], created_at=created):
             keys += 1
@@ -283,6 +285,7 @@ def move_from_graph(graph: Graph, store: SecurityStore) -> tuple[int, int]:
     while True:
         rows = graph.read(statement("internal/legacy/events"), {"after_at": after_at, "after_uid": after_uid,
                                                                 "limit": 1000})
+        found = found or bool(rows)
         known = {r[0] for r in store.con.execute(
             "SELECT uid FROM audit_events WHERE uid IN (SELECT value FROM json_each(?))",
             (json.dumps([r["uid"] for r in rows]),))}
@@ -294,7 +297,8 @@ def move_from_graph(graph: Graph, store: SecurityStore) -> tuple[int, int]:
         if len(rows) < 1000:
             break
         after_at, after_uid = rows[-1]["at"], rows[-1]["uid"]
-    graph.autocommit(statement("internal/legacy/remove"))
+    if found:
+        graph.autocommit(statement("internal/legacy/remove"))
     return keys, events
 
 
