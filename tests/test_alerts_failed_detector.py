@@ -54,10 +54,7 @@ def _scene(graph: Graph) -> Builder:
     b.enforcement(CASE2, "p", "creditor")
     b.payment("PAY1", CASE1, days_before(40), amount=1000.0)
     b.party("boss", kind="company", name="欠薪公司", id_number="91310104MA1FL4CK2G")
-    for i in range(3):
-        b.party(f"w{i}")
-        b.case(f"徐劳人仲(2025)办字第{i}号", kind="labor_arbitration", status="concluded")
-        b.enforcement(f"(2026)沪0104执1{i}号", "boss", f"w{i}", origin=f"徐劳人仲(2025)办字第{i}号")
+    b.unpaid_wages("boss")
     return b
 
 

@@ -83,6 +83,17 @@ class Builder:
                          f"MERGE (p)-[r:{rel}]->(c) SET r.fees_unpaid = $fees",
                          {"uid": self.uid(pid), "case_no": case_no, "fees": fees_unpaid})
 
+    def unpaid_wages(self, employer: str, n: int = 3) -> list[str]:
+        """`n` workers' enforcement cases against the employer, each resting on a concluded labor award
+        (徐劳人仲(2025)办字第<i>号 → (2026)沪0104执1<i>号, worker w<i>): a repeat-offender employer at n ≥ 3."""
+        cases = []
+        for i in range(n):
+            self.party(f"w{i}")
+            self.case(f"徐劳人仲(2025)办字第{i}号", kind="labor_arbitration", status="concluded")
+            cases.append(self.enforcement(f"(2026)沪0104执1{i}号", employer, f"w{i}",
+                                          origin=f"徐劳人仲(2025)办字第{i}号"))
+        return cases
+
     def enforcement(self, case_no: str, debtor: str, creditor: str | None = None, **case: Any) -> str:
         """An enforcement case with its respondent (and applicant)."""
         self.case(case_no, **case)
