@@ -12,7 +12,6 @@ a generic message and is logged here with the server's own text.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from http import HTTPStatus
@@ -60,7 +59,9 @@ class Problem(BaseModel):
 
 
 def problem_response(status: int, detail: str | None = None, *, kind: str | None = None,
-                     errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+                     errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+                     extra: dict[str, Any] | None = None) -> JSONResponse:
+    """A problem details answer; `extra` adds members of the problem type (RFC 9457 extension members)."""
     phrase = HTTPStatus(status).phrase
     body: dict[str, Any] = {
         "type": f"urn:debtgraph:problem:{kind or phrase.lower().replace(' ', '-')}",
@@ -68,6 +69,7 @@ def problem_response(status: int, detail: str | None = None, *, kind: str | None
     }
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -113,18 +115,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StatusConflict)
     async def status_conflict(request: Request, exc: StatusConflict) -> JSONResponse:
         stale = isinstance(exc, StaleVersion)
-        response = problem_response(412 if stale else 409, str(exc), kind="alert-changed" if stale else "conflict")
-        body = json.loads(response.body)
-        body.update({"current_status": exc.current, "version": exc.version, "changed_by": exc.by,
-                     "changed_at": exc.at})
-        return JSONResponse(body, status_code=response.status_code, media_type=PROBLEM_MEDIA_TYPE,
-                            headers={"ETag": f'"{exc.version}"'})
+        return problem_response(412 if stale else 409, str(exc), kind="alert-changed" if stale else "conflict",
+                                headers={"ETag": f'"{exc.version}"'},
+                                extra={"current_status": exc.current, "version": exc.version, "changed_by": exc.by,
+                                       "changed_at": exc.at})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         # Who asks comes before what they sent: a request without a valid key learns nothing about
         # the body it would need (FastAPI parses the body before the route's dependencies run).
-        if _needs_key(request) and principal_of(request) is None:
+        if _needs_key(request) and await principal_of(request) is None:
             return problem_response(401, "an API key is required (X-API-Key header or Authorization: Bearer)",
                                     headers=_UNAUTHORIZED_HEADERS)
         errors = []

@@ -21,6 +21,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from api.auth import PERMISSIONS, Principal, authenticate, principal_for_hash
 
 SESSION_COOKIE = "debtgraph_session"
+
+
 def session_max_age(request: Request) -> int:
     """Seconds a login lasts (DEBTGRAPH_SESSION_HOURS, default a working day); then log in again."""
     return max(1, round(request.app.state.settings.debtgraph_session_hours * 3600))
@@ -104,15 +106,11 @@ def require(permission: str) -> Any:
     return Depends(Require(permission))
 
 
-def principal_of(request: Request) -> Principal | None:
-    """The caller if the request carries a valid key or session, else None (no exception)."""
-    api_key = request.headers.get("x-api-key")
-    auth_header = request.headers.get("authorization", "")
-    bearer = None
-    if auth_header[:7].lower() == "bearer " and auth_header[7:].strip():
-        bearer = HTTPAuthorizationCredentials(scheme="Bearer", credentials=auth_header[7:].strip())
+async def principal_of(request: Request) -> Principal | None:
+    """The caller if the request carries a valid key or session, else None (no exception): the same
+    header schemes and checks as the routes' dependency, for the error handlers."""
     try:
-        return current_principal(request, api_key, bearer)
+        return current_principal(request, await api_key_header(request), await bearer_scheme(request))
     except HTTPException:
         return None
 
