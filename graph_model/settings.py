@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     debtgraph_detector_timeout: float = Field(
         600.0, description="seconds one detector may run (`debtgraph detect`, POST /api/v1/detect): a batch job")
     debtgraph_batch_size: int = Field(5000, description="rows per write transaction in the loaders")
+    debtgraph_max_retire_share: float = Field(
+        0.30, ge=0.0, le=1.0, description="a snapshot load that would retire more than this share of its source's "
+        "facts stops before writing (exit 2) unless --allow-mass-retire is given")
     debtgraph_detector_config: Path | None = Field(
         None, description="YAML file overriding detector parameter defaults (thresholds, holidays) per detector")
 

@@ -203,7 +203,8 @@ STATEMENTS: dict[str, Statement] = {
 
 # Slots of an element's list: the exports' bit mask, extra labels, extra properties, then the model's properties.
 _MASK, _LABELS, _EXTRA, _FIRST = 0, 1, 2, 3
-_NOT_STORED = {"sources", "first_loaded_at"}  # derived from the mask when the files are written
+_NOT_STORED = {"sources", "first_loaded_at",  # derived from the mask when the files are written
+               "valid_from", "valid_to", "retired_by"}  # absent in a first load: every fact is current since always
 
 
 def _layout(label_or_type: str) -> dict[str, int]:

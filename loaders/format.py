@@ -76,6 +76,7 @@ class FileSpec:
     columns: dict[str, ColumnSpec]
     unique: tuple[str, ...] = ()
     required: bool = False
+    statements: tuple[str, ...] = ()  # queries/load/<name>.cypher that its rows go to, in order
 
     @property
     def required_columns(self) -> list[str]:
@@ -118,7 +119,8 @@ def export_format(path: Path = FORMAT_FILE) -> ExportFormat:
                 case_ref=bool(cspec.get("case_ref")),
                 asset_ref=bool(cspec.get("asset_ref")),
             )
-        files[fname] = FileSpec(fname, columns, tuple(fspec.get("unique") or ()), fname in required_files)
+        files[fname] = FileSpec(fname, columns, tuple(fspec.get("unique") or ()), fname in required_files,
+                                tuple(f"load/{s}" for s in fspec.get("statements") or ()))
     order = tuple(raw["order"])
     if set(order) != set(files):
         raise ValueError(f"{path.name}: `order` must list every file exactly once")

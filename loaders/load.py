@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -85,6 +86,12 @@ class FileSummary:
     rejected: int = 0
     flagged: int = 0
     unknown_columns: list[str] = field(default_factory=list)
+    # facts (nodes and relationships) this export's rows asserted: new to the source, with changed values,
+    # asserted again after a snapshot had retired them; and what a snapshot retired (loaders/snapshot.py)
+    added: int = 0
+    changed: int = 0
+    reasserted: int = 0
+    retired: int = 0
 
 
 @dataclass
@@ -103,6 +110,9 @@ class LoadSummary:
     rejects: list[Reject] = field(default_factory=list)  # the first REJECTS_KEPT rejects/flags
     warnings: list[str] = field(default_factory=list)
     completed: bool = False
+    snapshot: bool = False  # the export is its source's complete state (loaders/snapshot.py)
+    exported_on: str | None = None  # its date (ISO), for a snapshot
+    load_id: str | None = None
 
     REJECTS_KEPT = 200
 
@@ -134,10 +144,21 @@ class LoadSummary:
 
 
 class _Counters:
-    __slots__ = ("nodes", "rels", "props", "labels")
+    __slots__ = ("nodes", "rels", "props", "labels", "facts")
 
     def __init__(self) -> None:
         self.nodes = self.rels = self.props = self.labels = 0
+        self.facts: dict[str, list[int]] = {}  # file → [added, changed, re-asserted]
+
+
+FACT_COUNTS = ("added", "changed", "reasserted")
+_Written = tuple[int, int, int, int, list[int]]
+
+
+@cache
+def load_statement(name: str) -> str:
+    """A queries/load/ statement followed by the provenance tail every one of them ends with."""
+    return statement(name) + "\n" + statement("load/_asserted")
 
 
 class _Rejects:
@@ -198,7 +219,7 @@ class _Writer:
         self.counters = counters
         self.progress = progress
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="debtgraph-writer")
-        self.pending: deque[tuple[Future[tuple[int, int, int, int]], str, int]] = deque()
+        self.pending: deque[tuple[Future[_Written], str, int]] = deque()
 
     def submit(self, parts: list[tuple[str, list[dict[str, Any]]]], file: str, rows: int) -> None:
         parts = [(name, rows_) for name, rows_ in parts if rows_]
@@ -206,7 +227,7 @@ class _Writer:
         while len(self.pending) > _PIPELINE_DEPTH:
             self._finish_oldest()
 
-    def _schedule(self, parts: list[tuple[str, list[dict[str, Any]]]]) -> Future[tuple[int, int, int, int]]:
+    def _schedule(self, parts: list[tuple[str, list[dict[str, Any]]]]) -> Future[_Written]:
         """Start writing one chunk behind the ones already scheduled (bench/async_writer.py overrides it)."""
         return self.pool.submit(self._write, parts)
 
@@ -221,29 +242,47 @@ class _Writer:
 
     def _finish_oldest(self) -> None:
         fut, file, rows = self.pending.popleft()
-        nodes, rels, props, labels = fut.result()
+        nodes, rels, props, labels, facts = fut.result()
         self.counters.nodes += nodes
         self.counters.rels += rels
         self.counters.props += props
         self.counters.labels += labels
+        total = self.counters.facts.setdefault(file, [0] * len(FACT_COUNTS))
+        for i, n in enumerate(facts):
+            total[i] += n
         self.progress(file, rows)
 
-    def _write(self, parts: list[tuple[str, list[dict[str, Any]]]]) -> tuple[int, int, int, int]:
+    def _write(self, parts: list[tuple[str, list[dict[str, Any]]]]) -> _Written:
         if not parts:
-            return 0, 0, 0, 0
+            return 0, 0, 0, 0, [0] * len(FACT_COUNTS)
 
-        def work(tx: ManagedTransaction) -> tuple[int, int, int, int]:
+        def work(tx: ManagedTransaction) -> _Written:
             nodes = rels = props = labels = 0
+            facts = [0] * len(FACT_COUNTS)
             for name, rows in parts:
-                c = tx.run(statement(name), {**self.params, "rows": rows}).consume().counters
+                result = tx.run(load_statement(name), {**self.params, "rows": rows})
+                record = result.single(strict=True)
+                for i, key in enumerate(FACT_COUNTS):
+                    facts[i] += record[key]
+                c = result.consume().counters
                 nodes += c.nodes_created
                 rels += c.relationships_created
                 props += c.properties_set
                 labels += c.labels_added
-            return nodes, rels, props, labels
+            return nodes, rels, props, labels, facts
 
         with self.graph.session(read_only=False) as session:
             return session.execute_write(work)
+
+
+def record_counts(summary: LoadSummary, counters: _Counters) -> None:
+    """The writer's counts into the summary: elements created, and facts added / changed / re-asserted per file."""
+    summary.nodes_created = counters.nodes
+    summary.relationships_created = counters.rels
+    summary.properties_set = counters.props
+    summary.labels_added = counters.labels
+    for fs in summary.files.values():
+        fs.added, fs.changed, fs.reasserted = counters.facts.get(fs.file, [0] * len(FACT_COUNTS))
 
 
 def _fmt_amount(value: float) -> str:
@@ -273,6 +312,7 @@ class _ExportLoader:
         self.fmt: ExportFormat = export_format()
         self.now = now
         self.counters = _Counters()
+        self.since: dt.date | None = None  # valid_from of facts new to the graph (a snapshot of a known source)
         self.party_uid: dict[str, str] = {}  # party_id → uid
         self.party_line: dict[str, int] = {}  # party_id → line of the rejected parties row
         self.cases: set[str] = set()  # case numbers loaded from this export
@@ -305,7 +345,7 @@ class _ExportLoader:
             self._done[table.label] = 0
             if self._progress is not None:
                 self._progress(table.label, 0, table.rows)
-        params = {"source": self.source, "now": self.now}
+        params = {"source": self.source, "now": self.now, "since": self.since}
         writer = sink(params, self.counters, self._advance)
         try:
             for table in tables:
@@ -318,10 +358,7 @@ class _ExportLoader:
                 writer.drain()  # a file's rows are in before the next file refers to them
         finally:
             writer.close()
-        self.summary.nodes_created = self.counters.nodes
-        self.summary.relationships_created = self.counters.rels
-        self.summary.properties_set = self.counters.props
-        self.summary.labels_added = self.counters.labels
+        record_counts(self.summary, self.counters)
 
     def _clean(self, table: Table, fs: FileSummary, chunk: list[Row]) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
         """Rows whose every value is clean: (line, cleaned values, raw values); rejects the rest."""
@@ -836,7 +873,7 @@ def run_export(directory: Path, name: str, tables: list[Table], warnings: list[s
                known_cases: KnownCases, now: dt.datetime, *, rejects: str | Path | None = None,
                keep_extra: bool = False, progress: Progress | None = None, batch_size: int = 5000,
                started: float | None = None, before: Callable[[], None] | None = None,
-               after: Callable[[LoadSummary], None] | None = None) -> LoadSummary:
+               after: Callable[[LoadSummary], None] | None = None, since: dt.date | None = None) -> LoadSummary:
     """Clean and check every row of an opened export and hand the good rows to ``sink``.
 
     The one cleaning path of both loaders: the transactional load (sink = the database
@@ -852,6 +889,7 @@ def run_export(directory: Path, name: str, tables: list[Table], warnings: list[s
     report = _Rejects(Path(rejects) if rejects is not None else None, summary)
     try:
         loader = _ExportLoader(known_cases, directory, name, report, summary, keep_extra, progress, batch_size, now)
+        loader.since = since
         if before is not None:
             before()
         loader.run(tables, sink)

@@ -16,7 +16,8 @@ from rich.table import Table
 
 from api.cli.app import app, err, fail
 from graph_model.db import Graph
-from loaders import ExportError, LoadSummary, load_export
+from graph_model.types import clean_date
+from loaders import ExportError, LoadSummary, MassRetire, load_export, load_snapshot
 from loaders.bulk import BulkError, BulkRefused, BulkSummary, bulk_initial_load
 
 
@@ -59,6 +60,13 @@ def load(
     bulk_initial: Annotated[bool, typer.Option("--bulk-initial", help="first load into an EMPTY local database through "
                                                "Neo4j's offline importer (restarts the server); same graph as loading "
                                                "the exports one by one")] = False,
+    snapshot: Annotated[bool, typer.Option("--snapshot", help="the export is the source's complete current state: "
+                                           "facts it asserted before and not now are retired as of --exported-on "
+                                           "(kept for history)")] = False,
+    exported_on: Annotated[str | None, typer.Option("--exported-on", help="the snapshot's date, YYYY-MM-DD "
+                                                    "[default: today]")] = None,
+    allow_mass_retire: Annotated[bool, typer.Option("--allow-mass-retire", help="let a snapshot retire more than "
+                                                    "DEBTGRAPH_MAX_RETIRE_SHARE of the source's facts")] = False,
 ) -> None:
     """Load one court export; bad rows go to the rejection report, unreadable files stop it (exit 2)."""
     if bulk_initial:
@@ -69,16 +77,32 @@ def load(
     directory = directories[0]
     name = source or directory.resolve().name
     report = rejects or Path(f"{name}.rejects.csv")
+    if (exported_on or allow_mass_retire) and not snapshot:
+        raise fail("--exported-on and --allow-mass-retire go with --snapshot", 2)
+    try:
+        on = clean_date(exported_on) if exported_on else None
+    except ValueError as exc:
+        raise fail(f"--exported-on {exported_on!r}: {exc}", 2) from exc
     with Graph() as graph:
         graph.migrate()
+
+        def run(progress: Callable[[str, int, int], None] | None) -> LoadSummary:
+            if snapshot:
+                return load_snapshot(graph, directory, name, exported_on=on, allow_mass_retire=allow_mass_retire,
+                                     max_share=graph.settings.debtgraph_max_retire_share, rejects=report,
+                                     encoding=encoding, keep_extra=keep_extra, progress=progress)
+            return load_export(graph, directory, name, report, encoding, keep_extra, progress)
+
         try:
             if as_json:
-                summary = load_export(graph, directory, name, report, encoding, keep_extra)
+                summary = run(None)
             else:
                 with _progress_bar() as (bar, progress):
-                    summary = load_export(graph, directory, name, report, encoding, keep_extra, progress)
+                    summary = run(progress)
         except ExportError as exc:
             raise fail(f"{exc} — nothing of export {name!r} was loaded", 2) from exc
+        except MassRetire as exc:
+            raise fail(str(exc), 2) from exc
         except (Neo4jError, DriverError) as exc:
             raise fail(f"the database failed while loading {name!r}: {exc} — run the same command again to "
                        "complete the load (it is safe to repeat)") from exc
@@ -136,14 +160,21 @@ def _print_summary(summary: LoadSummary, created: bool = True) -> None:
     for warning in summary.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     table = Table(title=f"export {summary.source}", title_justify="left")
-    for column in ("file", "format", "rows", "loaded", "rejected", "flagged"):
-        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    facts = ("added", "changed", "retired", "reasserted") if created else ()
+    for column in ("file", "format", "rows", "loaded", "rejected", "flagged", *facts):
+        table.add_column(column.replace("reasserted", "re-asserted"),
+                         justify="left" if column in ("file", "format") else "right")
     for fs in summary.files.values():
         fmt = fs.format + (f" ({fs.encoding})" if fs.encoding else "")
-        table.add_row(fs.file, fmt, f"{fs.rows:,}", f"{fs.loaded:,}", f"{fs.rejected:,}", f"{fs.flagged:,}")
+        table.add_row(fs.file, fmt, f"{fs.rows:,}", f"{fs.loaded:,}", f"{fs.rejected:,}", f"{fs.flagged:,}",
+                      *(f"{getattr(fs, c):,}" for c in facts))
     table.add_row("total", "", f"{summary.rows:,}", f"{summary.loaded:,}", f"{summary.rejected:,}",
-                  f"{summary.flagged:,}", style="bold")
+                  f"{summary.flagged:,}", *(f"{sum(getattr(f, c) for f in summary.files.values()):,}" for c in facts),
+                  style="bold")
     err.print(table)
+    if summary.snapshot:
+        err.print(f"snapshot of {summary.source} as of {summary.exported_on}: facts it no longer holds are retired "
+                  "(kept for history; detect --as-of an earlier date still sees them)", highlight=False)
     if created:
         err.print(f"{summary.nodes_created:,} nodes and {summary.relationships_created:,} relationships created "
                   f"in {summary.seconds:.1f} s", highlight=False)

@@ -5,9 +5,8 @@ UNWIND $rows AS row
 MATCH (p:Party {uid: row.owner_uid})
 MERGE (a:Asset {uid: row.uid})
 ON CREATE SET a.first_loaded_at = $now
-SET a.sources = CASE WHEN $source IN coalesce(a.sources, []) THEN a.sources
-    ELSE [x IN coalesce(a.sources, []) WHERE x < $source] + $source + [x IN coalesce(a.sources, []) WHERE x > $source] END,
-    a.asset_id = row.asset_id,
+WITH *, properties(a) AS before
+SET a.asset_id = row.asset_id,
     a.kind = coalesce(row.kind, a.kind),
     a.description = coalesce(row.description, a.description),
     a.registry_no = coalesce(row.registry_no, a.registry_no),
@@ -15,5 +14,4 @@ SET a.sources = CASE WHEN $source IN coalesce(a.sources, []) THEN a.sources
 SET a += row.extra
 MERGE (p)-[r:OWNS]->(a)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [a, r] AS asserted, [before] AS befores

@@ -5,9 +5,8 @@ UNWIND $rows AS row
 MATCH (c:Case {case_no: row.case_no})
 MERGE (x:Auction {uid: row.uid})
 ON CREATE SET x.first_loaded_at = $now
-SET x.sources = CASE WHEN $source IN coalesce(x.sources, []) THEN x.sources
-    ELSE [x IN coalesce(x.sources, []) WHERE x < $source] + $source + [x IN coalesce(x.sources, []) WHERE x > $source] END,
-    x.auction_id = row.auction_id,
+WITH *, properties(x) AS before
+SET x.auction_id = row.auction_id,
     x.ordered_on = coalesce(row.ordered_on, x.ordered_on),
     x.listed_on = coalesce(row.listed_on, x.listed_on),
     x.closed_on = coalesce(row.closed_on, x.closed_on),
@@ -16,5 +15,4 @@ SET x.sources = CASE WHEN $source IN coalesce(x.sources, []) THEN x.sources
 SET x += row.extra
 MERGE (x)-[r:AUCTION_IN]->(c)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [x, r] AS asserted, [before] AS befores

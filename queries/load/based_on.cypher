@@ -4,5 +4,4 @@ MATCH (c:Case {case_no: row.case_no})
 MATCH (o:Case {case_no: row.origin})
 MERGE (c)-[r:BASED_ON]->(o)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [r] AS asserted, [] AS befores

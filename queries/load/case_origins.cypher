@@ -4,5 +4,4 @@ UNWIND $rows AS row
 MERGE (o:Case {case_no: row.case_no})
 ON CREATE SET o.first_loaded_at = $now, o.loaded = false, o.kind = row.kind, o.court_code = row.court_code,
     o.year = row.year, o.type_code = row.type_code, o.seq = row.seq
-SET o.sources = CASE WHEN $source IN coalesce(o.sources, []) THEN o.sources
-    ELSE [x IN coalesce(o.sources, []) WHERE x < $source] + $source + [x IN coalesce(o.sources, []) WHERE x > $source] END
+WITH [o] AS asserted, [] AS befores

@@ -5,7 +5,7 @@ MATCH (p:Party {uid: row.uid})
 MATCH (c:Case {case_no: row.case_no})
 MERGE (p)-[r:$(row.type)]->(c)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END,
-    r.fees_unpaid = coalesce(r.fees_unpaid, row.fees_unpaid)
+WITH *, properties(r) AS before
+SET r.fees_unpaid = coalesce(r.fees_unpaid, row.fees_unpaid)
 SET r += row.extra
+WITH [r] AS asserted, [before] AS befores

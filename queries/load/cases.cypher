@@ -8,10 +8,9 @@ UNWIND $rows AS row
 MERGE (c:Case {case_no: row.case_no})
 ON CREATE SET c.first_loaded_at = $now
 WITH c, row, coalesce(c.loaded, false) AS known,
-     coalesce(c.loaded_by = $source, c.loaded AND c.sources = [$source], false) AS reloaded
-SET c.sources = CASE WHEN $source IN coalesce(c.sources, []) THEN c.sources
-    ELSE [x IN coalesce(c.sources, []) WHERE x < $source] + $source + [x IN coalesce(c.sources, []) WHERE x > $source] END,
-    c.loaded = true,
+     coalesce(c.loaded_by = $source, c.loaded AND c.sources = [$source], false) AS reloaded,
+     properties(c) AS before
+SET c.loaded = true,
     c.loaded_by = CASE WHEN known THEN coalesce(c.loaded_by, CASE WHEN reloaded THEN $source END) ELSE $source END,
     c.kind = CASE WHEN reloaded THEN coalesce(row.kind, c.kind) WHEN known THEN coalesce(c.kind, row.kind) ELSE row.kind END,
     c.court = CASE WHEN reloaded THEN coalesce(row.court, c.court) WHEN known THEN coalesce(c.court, row.court) ELSE row.court END,
@@ -29,3 +28,4 @@ SET c.sources = CASE WHEN $source IN coalesce(c.sources, []) THEN c.sources
     c.outcome = CASE WHEN reloaded THEN coalesce(row.outcome, c.outcome) WHEN known THEN coalesce(c.outcome, row.outcome) ELSE row.outcome END,
     c.claims_deadline = CASE WHEN reloaded THEN coalesce(row.claims_deadline, c.claims_deadline) WHEN known THEN coalesce(c.claims_deadline, row.claims_deadline) ELSE row.claims_deadline END
 SET c += row.extra
+WITH [c] AS asserted, [before] AS befores

@@ -5,14 +5,12 @@ UNWIND $rows AS row
 MATCH (p:Party {uid: row.party_uid})
 MERGE (d:Detention {uid: row.uid})
 ON CREATE SET d.first_loaded_at = $now
-SET d.sources = CASE WHEN $source IN coalesce(d.sources, []) THEN d.sources
-    ELSE [x IN coalesce(d.sources, []) WHERE x < $source] + $source + [x IN coalesce(d.sources, []) WHERE x > $source] END,
-    d.start_on = row.start_on,
+WITH *, properties(d) AS before
+SET d.start_on = row.start_on,
     d.facility = coalesce(row.facility, d.facility),
     d.kind = coalesce(row.kind, d.kind),
     d.end_on = coalesce(row.end_on, d.end_on)
 SET d += row.extra
 MERGE (p)-[r:DETAINED]->(d)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [d, r] AS asserted, [before] AS befores

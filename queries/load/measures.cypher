@@ -5,14 +5,12 @@ UNWIND $rows AS row
 MATCH (c:Case {case_no: row.case_no})
 MERGE (m:Measure {uid: row.uid})
 ON CREATE SET m.first_loaded_at = $now
-SET m.sources = CASE WHEN $source IN coalesce(m.sources, []) THEN m.sources
-    ELSE [x IN coalesce(m.sources, []) WHERE x < $source] + $source + [x IN coalesce(m.sources, []) WHERE x > $source] END,
-    m.measure_id = row.measure_id,
+WITH *, properties(m) AS before
+SET m.measure_id = row.measure_id,
     m.kind = coalesce(row.kind, m.kind),
     m.imposed_on = coalesce(row.imposed_on, m.imposed_on),
     m.lifted_on = coalesce(row.lifted_on, m.lifted_on)
 SET m += row.extra
 MERGE (m)-[r:MEASURE_IN]->(c)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [m, r] AS asserted, [before] AS befores

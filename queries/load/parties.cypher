@@ -5,9 +5,8 @@
 UNWIND $rows AS row
 MERGE (p:Party {uid: row.uid})
 ON CREATE SET p.first_loaded_at = $now, p.entity_id = row.uid
-SET p.sources = CASE WHEN $source IN coalesce(p.sources, []) THEN p.sources
-    ELSE [x IN coalesce(p.sources, []) WHERE x < $source] + $source + [x IN coalesce(p.sources, []) WHERE x > $source] END,
-    p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN p.source_keys
+WITH *, properties(p) AS before
+SET p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN p.source_keys
       ELSE [x IN coalesce(p.source_keys, []) WHERE x < row.source_key] + row.source_key
          + [x IN coalesce(p.source_keys, []) WHERE x > row.source_key] END,
     p.names = CASE WHEN row.name IN coalesce(p.names, []) THEN p.names
@@ -23,3 +22,4 @@ SET p.sources = CASE WHEN $source IN coalesce(p.sources, []) THEN p.sources
     p.registered_on = coalesce(p.registered_on, row.registered_on),
     p:$(row.label)
 SET p += row.extra
+WITH [p] AS asserted, [before] AS befores

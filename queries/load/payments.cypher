@@ -5,14 +5,12 @@ UNWIND $rows AS row
 MATCH (c:Case {case_no: row.case_no})
 MERGE (x:Payment {uid: row.uid})
 ON CREATE SET x.first_loaded_at = $now
-SET x.sources = CASE WHEN $source IN coalesce(x.sources, []) THEN x.sources
-    ELSE [x IN coalesce(x.sources, []) WHERE x < $source] + $source + [x IN coalesce(x.sources, []) WHERE x > $source] END,
-    x.payment_id = row.payment_id,
+WITH *, properties(x) AS before
+SET x.payment_id = row.payment_id,
     x.received_on = coalesce(row.received_on, x.received_on),
     x.amount = coalesce(row.amount, x.amount),
     x.disbursed_on = coalesce(row.disbursed_on, x.disbursed_on)
 SET x += row.extra
 MERGE (x)-[r:PAYMENT_IN]->(c)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [x, r] AS asserted, [before] AS befores

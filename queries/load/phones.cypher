@@ -2,5 +2,4 @@
 UNWIND $rows AS row
 MERGE (n:Phone {number: row.key})
 ON CREATE SET n.first_loaded_at = $now
-SET n.sources = CASE WHEN $source IN coalesce(n.sources, []) THEN n.sources
-    ELSE [x IN coalesce(n.sources, []) WHERE x < $source] + $source + [x IN coalesce(n.sources, []) WHERE x > $source] END
+WITH [n] AS asserted, [] AS befores

@@ -5,14 +5,12 @@ UNWIND $rows AS row
 MATCH (c:Case {case_no: row.case_no})
 MERGE (s:Settlement {uid: row.uid})
 ON CREATE SET s.first_loaded_at = $now
-SET s.sources = CASE WHEN $source IN coalesce(s.sources, []) THEN s.sources
-    ELSE [x IN coalesce(s.sources, []) WHERE x < $source] + $source + [x IN coalesce(s.sources, []) WHERE x > $source] END,
-    s.signed_on = row.signed_on,
+WITH *, properties(s) AS before
+SET s.signed_on = row.signed_on,
     s.settled_amount = row.settled_amount,
     s.original_amount = coalesce(row.original_amount, s.original_amount),
     s.performed_on = coalesce(row.performed_on, s.performed_on)
 SET s += row.extra
 MERGE (s)-[r:SETTLES]->(c)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END
+WITH [s, r] AS asserted, [before] AS befores

@@ -4,9 +4,9 @@ MATCH (a:Party {uid: row.from_uid})
 MATCH (b:Party {uid: row.to_uid})
 MERGE (a)-[r:SHAREHOLDER_OF]->(b)
 ON CREATE SET r.first_loaded_at = $now
-SET r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
-    ELSE [x IN coalesce(r.sources, []) WHERE x < $source] + $source + [x IN coalesce(r.sources, []) WHERE x > $source] END,
-    r.share = coalesce(r.share, row.share),
+WITH *, properties(r) AS before
+SET r.share = coalesce(r.share, row.share),
     r.since = coalesce(r.since, row.since),
     r.until = coalesce(r.until, row.until)
 SET r += row.extra
+WITH [r] AS asserted, [before] AS befores

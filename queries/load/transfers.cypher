@@ -7,20 +7,14 @@ MATCH (f:Party {uid: row.from_uid})
 MATCH (t:Party {uid: row.to_uid})
 MERGE (x:Transfer {uid: row.uid})
 ON CREATE SET x.first_loaded_at = $now
-SET x.sources = CASE WHEN $source IN coalesce(x.sources, []) THEN x.sources
-    ELSE [x IN coalesce(x.sources, []) WHERE x < $source] + $source + [x IN coalesce(x.sources, []) WHERE x > $source] END,
-    x.transferred_on = row.transferred_on,
+WITH *, properties(x) AS before
+SET x.transferred_on = row.transferred_on,
     x.price = coalesce(row.price, x.price)
 SET x += row.extra
 MERGE (f)-[r1:TRANSFERRED]->(x)
 ON CREATE SET r1.first_loaded_at = $now
-SET r1.sources = CASE WHEN $source IN coalesce(r1.sources, []) THEN r1.sources
-    ELSE [x IN coalesce(r1.sources, []) WHERE x < $source] + $source + [x IN coalesce(r1.sources, []) WHERE x > $source] END
 MERGE (x)-[r2:TRANSFERRED_TO]->(t)
 ON CREATE SET r2.first_loaded_at = $now
-SET r2.sources = CASE WHEN $source IN coalesce(r2.sources, []) THEN r2.sources
-    ELSE [x IN coalesce(r2.sources, []) WHERE x < $source] + $source + [x IN coalesce(r2.sources, []) WHERE x > $source] END
 MERGE (x)-[r3:TRANSFER_OF]->(a)
 ON CREATE SET r3.first_loaded_at = $now
-SET r3.sources = CASE WHEN $source IN coalesce(r3.sources, []) THEN r3.sources
-    ELSE [x IN coalesce(r3.sources, []) WHERE x < $source] + $source + [x IN coalesce(r3.sources, []) WHERE x > $source] END
+WITH [x, r1, r2, r3] AS asserted, [before] AS befores
