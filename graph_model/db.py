@@ -114,6 +114,7 @@ class Graph:
         for ddl in MODEL.schema_statements():
             self.autocommit(ddl)
         self.autocommit("CALL db.awaitIndexes(300)")
+        self.autocommit(statement("internal/register_properties"), {"names": sorted(MODEL.property_names())})
         return sorted(MODEL.schema_names())
 
     def reset(self) -> None:

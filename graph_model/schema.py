@@ -124,6 +124,13 @@ class Model:
                     )
         return stmts
 
+    def property_names(self) -> set[str]:
+        """Every property key the model declares, on any label or relationship type."""
+        names = set(self.provenance)
+        for element in [*self.nodes.values(), *self.relationships.values()]:
+            names.update(element.properties)
+        return names
+
     def schema_names(self) -> set[str]:
         """Names of the constraints and indexes :meth:`schema_statements` creates."""
         names = set()

@@ -1,7 +1,7 @@
 // auction_delay (拍卖迟延): an auction ruled but not listed within max_listing_days, or listed and
 // left without a result for more than max_open_days.
-MATCH (au:Auction)-[:AUCTION_IN]->(a:Case)
-WHERE au.ordered_on <= $as_of
+MATCH (au:Auction)-[ai:AUCTION_IN]->(a:Case)
+WHERE au.ordered_on <= $as_of AND all(f IN [ai, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
 WITH au, a,
      CASE WHEN au.listed_on <= $as_of THEN au.listed_on END AS listed,
      CASE WHEN au.closed_on <= $as_of THEN au.closed_on END AS closed
@@ -25,14 +25,16 @@ WITH a, au, listed, listing_days, open_days,
 ORDER BY excess DESC, au.uid
 WITH a, collect({au: au, listed: listed, listing_days: listing_days, open_days: open_days, excess: excess}) AS found
 CALL (a) {
-  OPTIONAL MATCH (x:Party)-[:RESPONDENT_IN]->(a)
+  OPTIONAL MATCH (x:Party)-[xr:RESPONDENT_IN]->(a)
+  WHERE coalesce(xr.valid_from <= $as_of, true) AND coalesce(xr.valid_to > $as_of, true)
   WITH x ORDER BY x.uid
   RETURN collect(x) AS respondents
 }
 CALL (found) {
   UNWIND found AS f
   WITH f.au AS au
-  OPTIONAL MATCH (au)-[:AUCTIONS]->(asset:Asset)
+  OPTIONAL MATCH (au)-[aa:AUCTIONS]->(asset:Asset)
+  WHERE coalesce(aa.valid_from <= $as_of, true) AND coalesce(aa.valid_to > $as_of, true)
   WITH asset ORDER BY asset.uid
   RETURN collect(DISTINCT asset) AS assets
 }

@@ -2,10 +2,12 @@
 // litigation fees in other cases — the court should file its claim before the claims deadline.
 MATCH (k:Case {kind: 'bankruptcy'})
 USING INDEX k:Case(kind)
-WHERE k.filed_on <= $as_of AND (k.status = 'pending' OR k.closed_on > $as_of)
-MATCH (c:Party {kind: 'company'})-[:RESPONDENT_IN]->(k)
+WHERE k.filed_on <= $as_of AND (k.status = 'pending' OR k.closed_on > $as_of) AND coalesce(k.valid_from <= $as_of, true) AND coalesce(k.valid_to > $as_of, true)
+MATCH (c:Party {kind: 'company'})-[kr:RESPONDENT_IN]->(k)
+WHERE coalesce(kr.valid_from <= $as_of, true) AND coalesce(kr.valid_to > $as_of, true)
 MATCH (ce:Party {entity_id: c.entity_id})-[f:APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN]->(o:Case)
 WHERE o <> k AND f.fees_unpaid > $min_fees AND o.filed_on <= $as_of
+  AND all(x IN [f, o] WHERE coalesce(x.valid_from <= $as_of, true) AND coalesce(x.valid_to > $as_of, true))
 WITH k, c, o, ce, sum(f.fees_unpaid) AS fees ORDER BY o.case_no
 WITH k, c, collect(DISTINCT o) AS owed_in, collect(DISTINCT ce) AS members, sum(fees) AS total
 WITH k, c, owed_in, members, total, toInteger(round(total * 100)) AS cents

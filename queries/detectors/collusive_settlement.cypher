@@ -5,36 +5,38 @@
 MATCH (s:Settlement)
 USING INDEX s:Settlement(signed_on)
 WHERE s.signed_on <= $as_of
-MATCH (s)-[:SETTLES]->(b:Case {kind: 'enforcement'})<-[:APPLICANT_IN]-(pb:Party)
-WHERE b.filed_on <= $as_of
-MATCH (p:Party {entity_id: pb.entity_id})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
-WHERE a <> b AND a.filed_on <= s.signed_on
+MATCH (s)-[sb:SETTLES]->(b:Case {kind: 'enforcement'})<-[ba:APPLICANT_IN]-(pb:Party)
+WHERE b.filed_on <= $as_of AND all(f IN [sb, b, ba] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
+MATCH (p:Party {entity_id: pb.entity_id})-[ar:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
+WHERE a <> b AND a.filed_on <= s.signed_on AND all(f IN [ar, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
   AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
 WITH a, p, pb, b, s,
      coalesce(s.original_amount, CASE WHEN b.amount IS NULL THEN null ELSE b.amount - coalesce(b.amount_paid, 0.0) END) AS base
 CALL (p, s) {
-  OPTIONAL MATCH (s)-[:PAYEE]->(y:Party)
-  WHERE y.entity_id <> p.entity_id
+  OPTIONAL MATCH (s)-[sy:PAYEE]->(y:Party)
+  WHERE y.entity_id <> p.entity_id AND coalesce(sy.valid_from <= $as_of, true) AND coalesce(sy.valid_to > $as_of, true)
   WITH y ORDER BY y.uid
   RETURN collect(DISTINCT y) AS payees
 }
 // Respondents of B linked to P within two hops: relations either direction (not yet begun on
 // as_of excluded), a shared phone, a shared address; parties of one entity count as one.
 CALL (p, b) {
-  OPTIONAL MATCH (q:Party)-[:RESPONDENT_IN]->(b)
-  WHERE q.entity_id <> p.entity_id
+  OPTIONAL MATCH (q:Party)-[qr:RESPONDENT_IN]->(b)
+  WHERE q.entity_id <> p.entity_id AND coalesce(qr.valid_from <= $as_of, true) AND coalesce(qr.valid_to > $as_of, true)
   CALL (p) {
     MATCH (x:Party {entity_id: p.entity_id})
     CALL (x) {
       MATCH (x)-[l:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF]-(y:Party)
-      WHERE l.since IS NULL OR l.since <= $as_of
+      WHERE (l.since IS NULL OR l.since <= $as_of) AND coalesce(l.valid_from <= $as_of, true) AND coalesce(l.valid_to > $as_of, true)
       RETURN y, null AS via
       UNION
-      MATCH (x)-[:HAS_PHONE]->(via:Phone)<-[:HAS_PHONE]-(y:Party)
+      MATCH (x)-[h1:HAS_PHONE]->(via:Phone)<-[h2:HAS_PHONE]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
       UNION
-      MATCH (x)-[:HAS_ADDRESS]->(via:Address)<-[:HAS_ADDRESS]-(y:Party)
+      MATCH (x)-[h1:HAS_ADDRESS]->(via:Address)<-[h2:HAS_ADDRESS]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
     }
     WITH y, via WHERE y.entity_id <> p.entity_id
@@ -44,13 +46,15 @@ CALL (p, b) {
     OPTIONAL MATCH (x:Party {entity_id: q.entity_id})
     CALL (x) {
       MATCH (x)-[l:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF]-(y:Party)
-      WHERE l.since IS NULL OR l.since <= $as_of
+      WHERE (l.since IS NULL OR l.since <= $as_of) AND coalesce(l.valid_from <= $as_of, true) AND coalesce(l.valid_to > $as_of, true)
       RETURN y, null AS via
       UNION
-      MATCH (x)-[:HAS_PHONE]->(via:Phone)<-[:HAS_PHONE]-(y:Party)
+      MATCH (x)-[h1:HAS_PHONE]->(via:Phone)<-[h2:HAS_PHONE]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
       UNION
-      MATCH (x)-[:HAS_ADDRESS]->(via:Address)<-[:HAS_ADDRESS]-(y:Party)
+      MATCH (x)-[h1:HAS_ADDRESS]->(via:Address)<-[h2:HAS_ADDRESS]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
     }
     WITH y, via WHERE y.entity_id <> q.entity_id
@@ -68,8 +72,13 @@ CALL (p, b) {
   ORDER BY q.uid
   WITH collect(q) AS linked, reduce(acc = [], l IN collect(middle) | acc + l) AS middle,
        reduce(acc = [], l IN collect(via) | acc + l) AS via
-  RETURN linked, reduce(acc = [], m IN middle | CASE WHEN m IN acc THEN acc ELSE acc + m END) AS middle,
-         reduce(acc = [], v IN via | CASE WHEN v IN acc THEN acc ELSE acc + v END) AS via
+  // the parties in between in one order (by uid), whatever order the graph stores them in: the message names them
+  CALL (middle) {
+    UNWIND middle AS m
+    WITH DISTINCT m ORDER BY m.uid
+    RETURN collect(m) AS sorted
+  }
+  RETURN linked, sorted AS middle, reduce(acc = [], v IN via | CASE WHEN v IN acc THEN acc ELSE acc + v END) AS via
 }
 WITH a, p, pb, b, s, base, payees, linked, middle, via,
      base IS NOT NULL AND base > 0 AND s.settled_amount <= $max_settled_ratio * base AS cheap

@@ -2,9 +2,10 @@
 // detention on as_of — service and personal measures must be adjusted.
 MATCH (d:Detention)
 WHERE d.start_on <= $as_of AND (d.end_on IS NULL OR d.end_on >= $as_of)
-MATCH (pd:Party)-[:DETAINED]->(d)
-MATCH (p:Party {entity_id: pd.entity_id})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
-WHERE p.kind = 'person' AND a.filed_on <= $as_of
+MATCH (pd:Party)-[dd:DETAINED]->(d)
+WHERE coalesce(dd.valid_from <= $as_of, true) AND coalesce(dd.valid_to > $as_of, true)
+MATCH (p:Party {entity_id: pd.entity_id})-[ar:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
+WHERE p.kind = 'person' AND a.filed_on <= $as_of AND all(f IN [ar, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
 WITH a, p, pd, d ORDER BY d.start_on DESC, d.uid
 WITH a, p, collect(DISTINCT d) AS detentions, collect(DISTINCT pd) AS held

@@ -5,11 +5,13 @@ WHERE pay.received_on < $as_of - duration({days: $max_days})
 WITH pay, CASE WHEN pay.disbursed_on <= $as_of THEN pay.disbursed_on END AS disbursed
 WITH pay, disbursed, duration.inDays(pay.received_on, coalesce(disbursed, $as_of)).days AS held
 WHERE held > $max_days
-MATCH (pay)-[:PAYMENT_IN]->(a:Case)
+MATCH (pay)-[pa:PAYMENT_IN]->(a:Case)
+WHERE all(f IN [pa, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
 WITH a, pay, disbursed, held ORDER BY held DESC, pay.uid
 WITH a, collect({pay: pay, disbursed: disbursed, held: held}) AS found
 CALL (a) {
-  OPTIONAL MATCH (x:Party)-[:APPLICANT_IN]->(a)
+  OPTIONAL MATCH (x:Party)-[xa:APPLICANT_IN]->(a)
+  WHERE coalesce(xa.valid_from <= $as_of, true) AND coalesce(xa.valid_to > $as_of, true)
   WITH x ORDER BY x.uid
   RETURN collect(x) AS applicants
 }

@@ -8,35 +8,40 @@ CALL () {
   USING INDEX b:Case(status)
   WHERE b.status IN $open_statuses AND b.kind = 'enforcement' AND b.filed_on <= $as_of
     AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
-  MATCH (b)<-[:APPLICANT_IN]-(pb:Party)
+  MATCH (b)<-[ba:APPLICANT_IN]-(pb:Party)
+  WHERE all(f IN [ba, b] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   RETURN DISTINCT pb.entity_id AS entity
   UNION
   MATCH (b:Case)
   USING INDEX b:Case(closed_on)
   WHERE b.closed_on > $as_of AND b.kind = 'enforcement' AND b.filed_on <= $as_of
     AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
-  MATCH (b)<-[:APPLICANT_IN]-(pb:Party)
+  MATCH (b)<-[ba:APPLICANT_IN]-(pb:Party)
+  WHERE all(f IN [ba, b] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   RETURN DISTINCT pb.entity_id AS entity
   UNION
-  MATCH (:Asset {kind: 'receivable'})<-[:OWNS]-(po:Party)
+  MATCH (:Asset {kind: 'receivable'})<-[o:OWNS]-(po:Party)
+  WHERE coalesce(o.valid_from <= $as_of, true) AND coalesce(o.valid_to > $as_of, true)
   RETURN DISTINCT po.entity_id AS entity
 }
-MATCH (p:Party {entity_id: entity})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
-WHERE a.filed_on <= $as_of
+MATCH (p:Party {entity_id: entity})-[ar:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
+WHERE a.filed_on <= $as_of AND all(f IN [ar, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
   AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
 WITH DISTINCT a, p
 CALL (a, p) {
-  OPTIONAL MATCH (pb:Party {entity_id: p.entity_id})-[:APPLICANT_IN]->(b:Case {kind: 'enforcement'})
-  WHERE b <> a AND b.filed_on <= $as_of
+  OPTIONAL MATCH (pb:Party {entity_id: p.entity_id})-[ba:APPLICANT_IN]->(b:Case {kind: 'enforcement'})
+  WHERE b <> a AND b.filed_on <= $as_of AND all(f IN [ba, b] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
     AND (b.status IN $open_statuses OR b.closed_on > $as_of)
     AND (b.amount IS NULL OR b.amount - coalesce(b.amount_paid, 0.0) > $min_outstanding)
   WITH pb, b ORDER BY b.case_no
   RETURN collect(DISTINCT b) AS claims, collect(DISTINCT pb) AS claimants
 }
 CALL (p) {
-  OPTIONAL MATCH (po:Party {entity_id: p.entity_id})-[:OWNS]->(r:Asset {kind: 'receivable'})
-  OPTIONAL MATCH (r)-[:OWED_BY]->(owing:Party)
+  OPTIONAL MATCH (po:Party {entity_id: p.entity_id})-[o:OWNS]->(r:Asset {kind: 'receivable'})
+  WHERE coalesce(o.valid_from <= $as_of, true) AND coalesce(o.valid_to > $as_of, true)
+  OPTIONAL MATCH (r)-[ob:OWED_BY]->(owing:Party)
+  WHERE coalesce(ob.valid_from <= $as_of, true) AND coalesce(ob.valid_to > $as_of, true)
   WITH po, r, owing ORDER BY r.uid
   RETURN collect(DISTINCT r) AS receivables, collect(DISTINCT po) AS owners, collect(DISTINCT owing) AS owing
 }

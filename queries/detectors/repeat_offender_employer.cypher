@@ -4,8 +4,11 @@
 MATCH (a:Case {kind: 'enforcement'})
 WHERE a.filed_on <= $as_of AND a.filed_on >= $as_of - duration({days: $window_days})
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
-  AND (a.cause CONTAINS $labor_cause OR EXISTS { (a)-[:BASED_ON]->(:Case {kind: 'labor_arbitration'}) })
-MATCH (c:Party {kind: 'company'})-[:RESPONDENT_IN]->(a)
+  AND coalesce(a.valid_from <= $as_of, true) AND coalesce(a.valid_to > $as_of, true)
+  AND (a.cause CONTAINS $labor_cause
+       OR EXISTS { (a)-[bo:BASED_ON]->(:Case {kind: 'labor_arbitration'}) WHERE coalesce(bo.valid_from <= $as_of, true) AND coalesce(bo.valid_to > $as_of, true) })
+MATCH (c:Party {kind: 'company'})-[ar:RESPONDENT_IN]->(a)
+WHERE coalesce(ar.valid_from <= $as_of, true) AND coalesce(ar.valid_to > $as_of, true)
 WITH c.entity_id AS entity, a ORDER BY a.case_no
 WITH entity, collect(DISTINCT a) AS cases
 WHERE size(cases) >= $min_cases
@@ -20,13 +23,14 @@ WITH entity, cases, members, head(members) AS c
 // controlling_share of both.
 OPTIONAL CALL (entity, members) {
   UNWIND members AS m
-  MATCH (m)<-[:LEGAL_REPRESENTATIVE_OF]-(l:Party)-[:LEGAL_REPRESENTATIVE_OF]->(x:Party {kind: 'company'})
-  WHERE x.entity_id <> entity
+  MATCH (m)<-[l1:LEGAL_REPRESENTATIVE_OF]-(l:Party)-[l2:LEGAL_REPRESENTATIVE_OF]->(x:Party {kind: 'company'})
+  WHERE x.entity_id <> entity AND all(f IN [l1, l2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   RETURN x, l AS via
   UNION
   UNWIND members AS m
   MATCH (m)<-[s1:SHAREHOLDER_OF]-(h:Party)-[s2:SHAREHOLDER_OF]->(x:Party {kind: 'company'})
   WHERE x.entity_id <> entity AND s1.share >= $controlling_share AND s2.share >= $controlling_share
+    AND all(f IN [s1, s2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   RETURN x, h AS via
 }
 WITH entity, cases, members, c, x, via ORDER BY x.uid

@@ -1,13 +1,13 @@
 // restriction_not_lifted (限制消费 / 失信未及时解除): a case finished (concluded, or settled with the
 // settlement performed) keeps a consumption restriction or dishonest-list measure more than
 // working_days working days (Mon–Fri, minus holidays) after it finished.
-MATCH (m:Measure)-[:MEASURE_IN]->(a:Case)
+MATCH (m:Measure)-[ma:MEASURE_IN]->(a:Case)
 USING INDEX a:Case(status)
 WHERE m.kind IN $measure_kinds AND (m.imposed_on IS NULL OR m.imposed_on <= $as_of)
-  AND a.status IN ['concluded', 'settled'] AND a.filed_on <= $as_of
+  AND a.status IN ['concluded', 'settled'] AND a.filed_on <= $as_of AND all(f IN [ma, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
 CALL (a) {
-  OPTIONAL MATCH (s:Settlement)-[:SETTLES]->(a)
-  WHERE s.performed_on <= $as_of
+  OPTIONAL MATCH (s:Settlement)-[sa:SETTLES]->(a)
+  WHERE s.performed_on <= $as_of AND coalesce(sa.valid_from <= $as_of, true) AND coalesce(sa.valid_to > $as_of, true)
   WITH s ORDER BY s.performed_on DESC, s.uid
   RETURN collect(s) AS performed
 }
@@ -25,14 +25,16 @@ WITH m, a, performed, finished_on, lifted,
      [d IN [i IN range(1, 2 * $working_days + 7 + size($holidays)) | finished_on + duration({days: i})]
         WHERE d.dayOfWeek <= 5 AND NOT d IN $holidays][$working_days - 1] AS deadline
 WHERE (lifted IS NULL AND $as_of > deadline) OR lifted > deadline
-OPTIONAL MATCH (m)-[:RESTRICTS]->(r:Party)
+OPTIONAL MATCH (m)-[mr:RESTRICTS]->(r:Party)
+WHERE coalesce(mr.valid_from <= $as_of, true) AND coalesce(mr.valid_to > $as_of, true)
 WITH a, performed, finished_on, deadline, m, lifted, r,
      duration.inDays(deadline, coalesce(lifted, $as_of)).days AS late
 ORDER BY late DESC, m.uid
 WITH a, performed, finished_on, deadline,
      collect({m: m, r: r, lifted: lifted, late: late}) AS found
 CALL (a) {
-  OPTIONAL MATCH (x:Party)-[:RESPONDENT_IN]->(a)
+  OPTIONAL MATCH (x:Party)-[xr:RESPONDENT_IN]->(a)
+  WHERE coalesce(xr.valid_from <= $as_of, true) AND coalesce(xr.valid_to > $as_of, true)
   WITH x ORDER BY x.uid
   RETURN collect(x) AS respondents
 }

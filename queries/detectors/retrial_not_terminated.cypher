@@ -3,15 +3,16 @@
 // than grace_days after the retrial closed.
 MATCH (r:Case {kind: 'retrial'})
 USING INDEX r:Case(kind)
-WHERE r.closed_on < $as_of - duration({days: $grace_days}) AND r.outcome = 'revoked'
-MATCH (r)-[:BASED_ON]->(j:Case)<-[:BASED_ON]-(e:Case {kind: 'enforcement'})
-WHERE e.filed_on <= $as_of
+WHERE r.closed_on < $as_of - duration({days: $grace_days}) AND r.outcome = 'revoked' AND coalesce(r.valid_from <= $as_of, true) AND coalesce(r.valid_to > $as_of, true)
+MATCH (r)-[rj:BASED_ON]->(j:Case)<-[ej:BASED_ON]-(e:Case {kind: 'enforcement'})
+WHERE e.filed_on <= $as_of AND all(f IN [rj, j, ej, e] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   AND NOT (e.status IN $final_statuses AND coalesce(e.closed_on, $as_of) <= $as_of)
 WITH e, j, r ORDER BY r.closed_on, r.case_no
 WITH e, j, collect(r) AS retrials
 WITH e, j, retrials, head(retrials) AS r, duration.inDays(head(retrials).closed_on, $as_of).days AS since
 CALL (e) {
-  OPTIONAL MATCH (x:Party)-[:RESPONDENT_IN]->(e)
+  OPTIONAL MATCH (x:Party)-[xr:RESPONDENT_IN]->(e)
+  WHERE coalesce(xr.valid_from <= $as_of, true) AND coalesce(xr.valid_to > $as_of, true)
   WITH x ORDER BY x.uid
   RETURN collect(x) AS respondents
 }

@@ -4,15 +4,16 @@
 MATCH (t:Transfer)
 USING INDEX t:Transfer(transferred_on)
 WHERE t.transferred_on <= $as_of
-MATCH (pp:Party)-[:TRANSFERRED]->(t)-[:TRANSFERRED_TO]->(q:Party)
-WHERE q.entity_id <> pp.entity_id
+MATCH (pp:Party)-[t1:TRANSFERRED]->(t)-[t2:TRANSFERRED_TO]->(q:Party)
+WHERE q.entity_id <> pp.entity_id AND all(f IN [t1, t2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
 WITH DISTINCT t, pp, q
-MATCH (p:Party {entity_id: pp.entity_id})-[:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
-WHERE a.filed_on <= $as_of
+MATCH (p:Party {entity_id: pp.entity_id})-[ar:RESPONDENT_IN]->(a:Case {kind: 'enforcement'})
+WHERE a.filed_on <= $as_of AND all(f IN [ar, a] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
   AND (a.status IN $open_statuses OR a.closed_on > $as_of)
   AND (a.amount IS NULL OR a.amount - coalesce(a.amount_paid, 0.0) > $min_outstanding)
   AND t.transferred_on >= a.filed_on - duration({days: $lookback_days})
-OPTIONAL MATCH (t)-[:TRANSFER_OF]->(x:Asset)
+OPTIONAL MATCH (t)-[tx:TRANSFER_OF]->(x:Asset)
+WHERE coalesce(tx.valid_from <= $as_of, true) AND coalesce(tx.valid_to > $as_of, true)
 // Is Q related to P within two hops: relations either direction (not yet begun on as_of excluded),
 // a shared phone, a shared address; parties of one entity count as one.
 CALL (p, q) {
@@ -20,13 +21,15 @@ CALL (p, q) {
     MATCH (xp:Party {entity_id: p.entity_id})
     CALL (xp) {
       MATCH (xp)-[l:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF]-(y:Party)
-      WHERE l.since IS NULL OR l.since <= $as_of
+      WHERE (l.since IS NULL OR l.since <= $as_of) AND coalesce(l.valid_from <= $as_of, true) AND coalesce(l.valid_to > $as_of, true)
       RETURN y, null AS via
       UNION
-      MATCH (xp)-[:HAS_PHONE]->(via:Phone)<-[:HAS_PHONE]-(y:Party)
+      MATCH (xp)-[h1:HAS_PHONE]->(via:Phone)<-[h2:HAS_PHONE]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
       UNION
-      MATCH (xp)-[:HAS_ADDRESS]->(via:Address)<-[:HAS_ADDRESS]-(y:Party)
+      MATCH (xp)-[h1:HAS_ADDRESS]->(via:Address)<-[h2:HAS_ADDRESS]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
     }
     WITH y, via WHERE y.entity_id <> p.entity_id
@@ -36,13 +39,15 @@ CALL (p, q) {
     MATCH (xq:Party {entity_id: q.entity_id})
     CALL (xq) {
       MATCH (xq)-[l:SHAREHOLDER_OF|LEGAL_REPRESENTATIVE_OF|DIRECTOR_OF|SUPERVISOR_OF|MANAGER_OF|ACTUAL_CONTROLLER_OF|EMPLOYEE_OF|SPOUSE_OF|PARENT_OF|SIBLING_OF|RELATIVE_OF|GUARANTOR_OF]-(y:Party)
-      WHERE l.since IS NULL OR l.since <= $as_of
+      WHERE (l.since IS NULL OR l.since <= $as_of) AND coalesce(l.valid_from <= $as_of, true) AND coalesce(l.valid_to > $as_of, true)
       RETURN y, null AS via
       UNION
-      MATCH (xq)-[:HAS_PHONE]->(via:Phone)<-[:HAS_PHONE]-(y:Party)
+      MATCH (xq)-[h1:HAS_PHONE]->(via:Phone)<-[h2:HAS_PHONE]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
       UNION
-      MATCH (xq)-[:HAS_ADDRESS]->(via:Address)<-[:HAS_ADDRESS]-(y:Party)
+      MATCH (xq)-[h1:HAS_ADDRESS]->(via:Address)<-[h2:HAS_ADDRESS]-(y:Party)
+      WHERE all(f IN [h1, h2] WHERE coalesce(f.valid_from <= $as_of, true) AND coalesce(f.valid_to > $as_of, true))
       RETURN y, via
     }
     WITH y, via WHERE y.entity_id <> q.entity_id
@@ -57,8 +62,14 @@ CALL (p, q) {
   WITH size(direct) > 0 OR size(mids_p) > 0 AS linked,
        [n IN mids_p | n.party] + [m IN mids_q | m.party] AS middle,
        [n IN direct + mids_p + mids_q WHERE n.via IS NOT NULL | n.via] AS via
+  // the parties in between in one order (by uid), whatever order the graph stores them in: the message names them
+  CALL (middle) {
+    UNWIND middle AS m
+    WITH DISTINCT m ORDER BY m.uid
+    RETURN collect(m) AS sorted
+  }
   RETURN linked,
-         CASE WHEN linked THEN reduce(acc = [], m IN middle | CASE WHEN m IN acc THEN acc ELSE acc + m END) ELSE [] END AS middle,
+         CASE WHEN linked THEN sorted ELSE [] END AS middle,
          CASE WHEN linked THEN reduce(acc = [], v IN via | CASE WHEN v IN acc THEN acc ELSE acc + v END) ELSE [] END AS via
 }
 WITH a, p, pp, t, q, x, linked, middle, via,

@@ -2,10 +2,12 @@
 // Scalars keep the first loaded value (filled in when still unknown); list properties
 // are sorted sets so that the graph does not depend on the order exports are loaded in.
 // entity_id starts as the uid and is never overwritten (identity linking owns it).
+// `own`: only this export asserts the fact (or it is new, or retired): the export's newest values win, an empty
+// one keeps the last; a fact other exports assert too keeps the first value given (the bulk twin: KEEP).
 UNWIND $rows AS row
 MERGE (p:Party {uid: row.uid})
 ON CREATE SET p.first_loaded_at = $now, p.entity_id = row.uid
-WITH *, properties(p) AS before
+WITH *, properties(p) AS before, coalesce(p.sources, []) IN [[], [$source]] AS own
 SET p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN p.source_keys
       ELSE [x IN coalesce(p.source_keys, []) WHERE x < row.source_key] + row.source_key
          + [x IN coalesce(p.source_keys, []) WHERE x > row.source_key] END,
@@ -18,8 +20,8 @@ SET p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN
     p.id_number = coalesce(p.id_number, row.id_number),
     p.id_number_raw = coalesce(p.id_number_raw, row.id_number_raw),
     p.id_invalid = coalesce(p.id_invalid, row.id_invalid),
-    p.status = coalesce(p.status, row.status),
-    p.registered_on = coalesce(p.registered_on, row.registered_on),
+    p.status = CASE WHEN own THEN coalesce(row.status, p.status) ELSE coalesce(p.status, row.status) END,
+    p.registered_on = CASE WHEN own THEN coalesce(row.registered_on, p.registered_on) ELSE coalesce(p.registered_on, row.registered_on) END,
     p:$(row.label)
 SET p += row.extra
 WITH [p] AS asserted, [before] AS befores
