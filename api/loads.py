@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from api.results import NotFound
 from graph_model.db import Graph
-from loaders import ExportError, load_export
+from loaders import ExportError, LoadSummary, load_export, load_snapshot
 
 MAX_ENTRIES = 200
 UNCOMPRESSED_FACTOR = 20
@@ -155,11 +155,13 @@ def new_load_id(now: dt.datetime) -> str:
 
 
 def load_upload(graph: Graph, archive: BinaryIO, data_dir: Path, *, actor: str, max_upload_bytes: int,
-                filename: str | None = None, source: str | None = None) -> LoadRecord:
+                filename: str | None = None, source: str | None = None, snapshot: bool = False,
+                exported_on: dt.date | None = None, allow_mass_retire: bool = False) -> LoadRecord:
     """Unpack and load an uploaded export zip; the summary and rejects are kept under the load's id.
 
     UploadProblem when the zip is unsafe or too big; ExportError (nothing written) when a file of the
-    export cannot be read — its message names the file inside the export, not the server's temporary path.
+    export cannot be read — its message names the file inside the export, not the server's temporary path;
+    MassRetire (nothing written) when a snapshot would retire more than the allowed share of its source's facts.
     """
     now = dt.datetime.now(dt.UTC)
     load_id = new_load_id(now)
@@ -173,7 +175,12 @@ def load_upload(graph: Graph, archive: BinaryIO, data_dir: Path, *, actor: str, 
         record_dir = loads_dir(data_dir) / load_id
         record_dir.mkdir(parents=True)
         try:
-            summary = load_export(graph, directory, name, rejects=record_dir / REJECTS_FILE)
+            if snapshot:
+                summary = load_snapshot(graph, directory, name, exported_on=exported_on, rejects=record_dir / REJECTS_FILE,
+                                        max_share=graph.settings.debtgraph_max_retire_share,
+                                        allow_mass_retire=allow_mass_retire)
+            else:
+                summary = load_export(graph, directory, name, rejects=record_dir / REJECTS_FILE)
         except ExportError as exc:
             shutil.rmtree(record_dir, ignore_errors=True)
             shown = str(exc).replace(str(directory) + "/", "").replace(str(directory), root or "the export")
@@ -181,12 +188,31 @@ def load_upload(graph: Graph, archive: BinaryIO, data_dir: Path, *, actor: str, 
         except BaseException:
             shutil.rmtree(record_dir, ignore_errors=True)
             raise
+    return write_record(record_dir, load_id, summary, actor=actor, at=now, file=filename or "",
+                        path=root or (filename or ""))
+
+
+def record_local_load(data_dir: Path, summary: LoadSummary, *, actor: str, rejects: Path | None) -> LoadRecord:
+    """Keep a `debtgraph load`'s summary (and a copy of its rejection report) like an upload's."""
+    now = dt.datetime.now(dt.UTC)
+    load_id = new_load_id(now)
+    record_dir = loads_dir(data_dir) / load_id
+    record_dir.mkdir(parents=True)
+    if rejects is not None and rejects.is_file():
+        shutil.copy2(rejects, record_dir / REJECTS_FILE)
+    return write_record(record_dir, load_id, summary, actor=actor, at=now, file="", path=summary.path)
+
+
+def write_record(record_dir: Path, load_id: str, summary: LoadSummary, *, actor: str, at: dt.datetime, file: str,
+                 path: str) -> LoadRecord:
+    """Keep a load's summary under its id (an upload's, or a `debtgraph load`'s) for `loads show` and the API."""
     data = summary.to_dict()
-    data["path"] = root or (filename or "")
+    data["path"] = path
     data["rejects_file"] = REJECTS_FILE
     data["rejects"] = data["rejects"][:50]
-    record = LoadRecord(load_id=load_id, source=name, uploaded_by=actor,
-                        uploaded_at=now.isoformat().replace("+00:00", "Z"), file=filename or "", summary=data)
+    data["load_id"] = load_id
+    record = LoadRecord(load_id=load_id, source=summary.source, uploaded_by=actor,
+                        uploaded_at=at.isoformat().replace("+00:00", "Z"), file=file, summary=data)
     (record_dir / SUMMARY_FILE).write_text(json.dumps(record.to_json(), ensure_ascii=False, default=str),
                                            encoding="utf-8")
     return record

@@ -59,7 +59,8 @@ def party_cases(graph: Graph, uid: str, role: str | None = None) -> dict[str, An
     for row in rows:
         if row["role"] is None:
             continue
-        item = {"role": row["role"], "fees_unpaid": row["fees_unpaid"], **row["case"], "others": row["others"]}
+        item = {"role": row["role"], "fees_unpaid": row["fees_unpaid"], **row["case"], "others": row["others"],
+                "retired_by": row["retired_by"]}
         out[row["role"] if row["role"] in ROLES_MAIN else "other"].append(item)
     return out
 

@@ -1,17 +1,19 @@
 """The daily run: `debtgraph ingest INBOX`, for cron or a systemd timer.
 
 The courts' case systems drop their exports into ``INBOX/<YYYY-MM-DD>/<source>/``. One run takes the
-dates in order; for each it loads every source folder of that date (a folder whose content was
-loaded before — same SHA-256 over its files — is skipped as a duplicate), runs the detectors as of
+dates in order; for each it loads every source folder of that date (a folder whose content equals
+its source's last load — same SHA-256 over its files — is skipped as a duplicate), runs the detectors as of
 that date and stores their alerts, and moves each folder to ``INBOX/done/<date>/<source>/`` (with
 its rejection report) or ``INBOX/failed/<date>/<source>/`` (with ``reason.txt``). A lock file keeps
 two runs from overlapping. A run killed half-way is simply run again: loads are idempotent, the
 ledger of loaded contents (``<data dir>/ingest-ledger.jsonl``) is written only after a date's
 detection, and a folder still in the inbox is taken again.
 
-The exports load as the court's next export (a case's own court updates its values,
-docs/export-format.md); loading them as complete snapshots that retire what a court no longer
-reports is the next step of issue #16.
+Each folder loads as a snapshot of its date (loaders/snapshot.py): the source's complete state, so
+what the court no longer exports is retired as of that date — kept for history, not deleted. A folder
+whose snapshot would retire more than DEBTGRAPH_MAX_RETIRE_SHARE of its source's facts goes to
+``failed/`` untouched, with the reason: an operator looks at it and loads it by hand with
+``debtgraph load … --snapshot --allow-mass-retire`` if the court really dropped that much.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.db import Graph
-from loaders.load import load_export
 from loaders.readers import ExportError
+from loaders.snapshot import MassRetire, load_snapshot
 from queries.alerts import configured_registry, run_detectors, store_runs
 from queries.statements import statement
 
@@ -51,6 +53,7 @@ class FolderResult:
     outcome: str  # loaded | duplicate | failed
     rows: int = 0
     rejected: int = 0
+    retired: int = 0  # facts the snapshot retired (no longer in the export)
     reason: str | None = None
     moved_to: str | None = None
 
@@ -88,12 +91,17 @@ def _ledger(data_dir: Path) -> Path:
     return data_dir / "ingest-ledger.jsonl"
 
 
-def loaded_hashes(data_dir: Path) -> dict[str, dict[str, Any]]:
+def latest_loads(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The last content loaded of each source (ledger entries in load order).
+
+    Only a folder equal to its source's *last* load is a duplicate: the same content as an older
+    snapshot, after a different one, is the court re-asserting what it had dropped — it is loaded.
+    """
     path = _ledger(data_dir)
     if not path.exists():
         return {}
     entries = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return {e["hash"]: e for e in entries}
+    return {e["source"]: e for e in entries}
 
 
 @contextmanager
@@ -132,12 +140,12 @@ def ingest(graph: Graph, inbox: Path, say: Say = lambda _: None) -> IngestResult
             day = dt.date.fromisoformat(date_dir.name)
             dated = DateResult(date_dir.name)
             result.dates.append(dated)
-            seen = loaded_hashes(data_dir)
+            latest = latest_loads(data_dir)
             pending: list[tuple[Path, str, FolderResult]] = []
             for folder in sorted(p for p in date_dir.iterdir() if p.is_dir()):
                 digest = content_hash(folder)
-                if digest in seen:
-                    first = seen[digest]
+                first = latest.get(folder.name)
+                if first is not None and first["hash"] == digest:
                     fr = FolderResult(dated.date, folder.name, "duplicate",
                                       reason=f"the same content was loaded from {first['date']}/{first['source']}")
                     fr.moved_to = _move(folder, inbox / "done" / dated.date / folder.name)
@@ -147,17 +155,21 @@ def ingest(graph: Graph, inbox: Path, say: Say = lambda _: None) -> IngestResult
                 report = data_dir / "ingest-reports" / dated.date / f"{folder.name}.rejects.csv"
                 report.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    summary = load_export(graph, folder, folder.name, rejects=report)
-                except ExportError as exc:
+                    summary = load_snapshot(graph, folder, folder.name, exported_on=day, rejects=report,
+                                            max_share=graph.settings.debtgraph_max_retire_share)
+                except (ExportError, MassRetire) as exc:
                     (folder / "reason.txt").write_text(f"{exc}\n", encoding="utf-8")
                     fr = FolderResult(dated.date, folder.name, "failed", reason=str(exc))
                     fr.moved_to = _move(folder, inbox / "failed" / dated.date / folder.name)
                     dated.folders.append(fr)
                     say(f"{dated.date}/{folder.name}: not loaded — {exc}")
                     continue
-                fr = FolderResult(dated.date, folder.name, "loaded", rows=summary.rows, rejected=summary.rejected)
+                retired = sum(f.retired for f in summary.files.values())
+                fr = FolderResult(dated.date, folder.name, "loaded", rows=summary.rows, rejected=summary.rejected,
+                                  retired=retired)
                 pending.append((folder, digest, fr))
-                say(f"{dated.date}/{folder.name}: {summary.loaded} rows loaded, {summary.rejected} rejected")
+                say(f"{dated.date}/{folder.name}: {summary.loaded} rows loaded, {summary.rejected} rejected, "
+                    f"{retired} facts no longer exported retired")
             if pending:
                 now = dt.datetime.now(dt.UTC)
                 runs = run_detectors(graph, registry, as_of=day, timeout=graph.settings.debtgraph_detector_timeout)

@@ -201,3 +201,36 @@ def test_unknown_load_ids_are_404(api: Api) -> None:
     assert api.get("/api/v1/loads/20240628T080000Z-1a2b3c4d").status_code == 404
     assert api.get("/api/v1/loads/20240628T080000Z-1a2b3c4d/rejects").status_code == 404
     assert api.get("/api/v1/loads/..%2F..%2Fetc").status_code in (404, 422)
+
+
+def test_a_snapshot_upload_retires_what_the_export_dropped_and_the_case_page_shows_it(api: Api) -> None:
+    """The court's next export lacks the restrictions of (2024)沪0104执456号: uploaded with snapshot=true they
+    are retired as of exported_on, counted in the summary, and the case page shows them struck through with
+    when and which export dropped them (docs/export-format.md, Snapshots)."""
+    files = export_files(XUHUI, "sh0104-xuhui/")
+    first = api.post("/api/v1/loads", data={"snapshot": "true", "exported_on": "2024-06-28"},
+                     files={"file": ("x.zip", zipped(files), "application/zip")})
+    assert first.status_code == 201, first.text
+    measures = files["sh0104-xuhui/measures.csv"].decode("utf-8").splitlines()
+    files["sh0104-xuhui/measures.csv"] = ("\n".join(m for m in measures if "执456号" not in m) + "\n").encode("utf-8")
+    res = api.post("/api/v1/loads", data={"snapshot": "true", "exported_on": "2024-06-29"},
+                   files={"file": ("x.zip", zipped(files), "application/zip")})
+    assert res.status_code == 201, res.text
+    summary = res.json()["summary"]
+    assert summary["snapshot"] and summary["exported_on"] == "2024-06-29"
+    assert summary["files"]["measures"]["retired"] == 6 and summary["files"]["parties"]["retired"] == 0
+
+    page = api.client.get("/web/cases/(2024)沪0104执456号", headers=api.headers("judge"))
+    assert page.status_code == 200
+    assert page.text.count("已于 2024-06-29 不再出现在 sh0104-xuhui 导出中") == 2  # the two measures, nothing else
+    assert page.text.count('<tr class="retired">') == 2
+
+    # a snapshot that drops most of the court's facts is refused, and nothing is written
+    before = api.graph.counts()
+    bare = {k: v for k, v in files.items() if k.rsplit("/", 1)[1] in ("parties.csv", "cases.csv")}
+    bare["sh0104-xuhui/case_parties.csv"] = b"case_no,party_id,role\n"
+    refused = api.post("/api/v1/loads", data={"snapshot": "true"}, files={"file": ("x.zip", zipped(bare), "application/zip")})
+    assert refused.status_code == 409 and "allow_mass_retire" in refused.json()["detail"].replace("--allow-mass-retire", "allow_mass_retire")
+    assert api.graph.counts() == before
+    assert api.post("/api/v1/loads", data={"exported_on": "2024-06-30"},
+                    files={"file": ("x.zip", zipped(files), "application/zip")}).status_code == 422

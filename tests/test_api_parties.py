@@ -193,7 +193,7 @@ def test_network_relation_types_follow_the_model() -> None:
         assert set(query.parameters["types"].choices) == expected
         assert set(query.parameters["types"].default) == expected
         text = (Path(__file__).resolve().parent.parent / "queries" / "saved" / f"{name}.cypher").read_text()
-        statics = re.findall(r"\[:((?:[A-Z_]+\|)+[A-Z_]+)\]", text)
+        statics = re.findall(r"\[\w*:((?:[A-Z_]+\|)+[A-Z_]+)\]", text)
         assert statics, name
         for static in statics:
             assert set(static.split("|")) == expected, name

@@ -92,3 +92,52 @@ def test_two_runs_never_overlap(graph: Graph, tmp_path: Path, data_dir: Path) ->
     assert res.exit_code == 3 and "another `debtgraph ingest` is running" in res.output
     assert (inbox / "2024-06-28").exists() and graph.counts()["nodes"] == 0
     assert runner.invoke(app, ["ingest", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_each_folder_is_a_snapshot_of_its_date_and_a_wiping_one_is_refused(graph: Graph, tmp_path: Path,
+                                                                           data_dir: Path) -> None:
+    """The court stops exporting the restrictions of a concluded case: the next day's run retires them and the
+    restriction_not_lifted alert is resolved; an export that lost most of its rows is filed as failed, untouched."""
+    inbox = tmp_path / "inbox"
+    xuhui, hongkou, third = EXPECTED["exports"]
+    for export in (xuhui, hongkou, third):
+        _drop(inbox, "2024-06-28", export)
+    assert runner.invoke(app, ["ingest", str(inbox), "--json"]).exit_code == 0
+    restriction = {"d": "restriction_not_lifted", "c": "(2024)沪0104执456号"}
+    query = ("MATCH (al:Alert {detector: $d, case_no: $c}) RETURN al.status AS status")
+    assert graph.read(query, restriction) == [{"status": "new"}]
+
+    lifted = _drop(inbox, "2024-06-29", xuhui)
+    measures = (lifted / "measures.csv").read_text(encoding="utf-8").splitlines()
+    (lifted / "measures.csv").write_text("\n".join(m for m in measures if "执456号" not in m) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["ingest", str(inbox), "--json"])
+    assert res.exit_code == 0, res.output
+    (folder,) = json.loads(res.stdout)["dates"][0]["folders"]
+    assert (folder["outcome"], folder["retired"]) == ("loaded", 6)  # two measures: each node, MEASURE_IN, RESTRICTS
+    assert graph.read(query, restriction) == [{"status": "resolved"}]
+    retired = graph.read("MATCH (m:Measure) WHERE m.valid_to IS NOT NULL RETURN m.measure_id AS id, "
+                         "toString(m.valid_to) AS since ORDER BY id")
+    assert retired == [{"id": "XH-M004", "since": "2024-06-29"}, {"id": "XH-M005", "since": "2024-06-29"}]
+
+    # The court exports the restrictions again (the same files as on 06-28): not a duplicate of its last
+    # export, so it loads, the measures are current again and the alert comes back.
+    _drop(inbox, "2024-07-01", xuhui)
+    res = runner.invoke(app, ["ingest", str(inbox), "--json"])
+    (folder,) = json.loads(res.stdout)["dates"][0]["folders"]
+    assert folder["outcome"] == "loaded", folder
+    assert graph.read("MATCH (m:Measure) WHERE m.valid_to IS NOT NULL RETURN count(m) AS n") == [{"n": 0}]
+    assert graph.read(query, restriction)[0]["status"] != "resolved"
+
+    wiped = _drop(inbox, "2024-06-30", xuhui)
+    for name in ("relations", "assets", "auctions", "measures"):
+        (wiped / f"{name}.csv").unlink()
+    header = (wiped / "case_parties.csv").read_text(encoding="utf-8").splitlines()[0]
+    (wiped / "case_parties.csv").write_text(header + "\n", encoding="utf-8")  # a truncated file
+    before = graph.counts()
+    res = runner.invoke(app, ["ingest", str(inbox), "--json"])
+    assert res.exit_code == 1
+    (folder,) = json.loads(res.stdout)["dates"][0]["folders"]
+    assert folder["outcome"] == "failed" and "--allow-mass-retire" in folder["reason"]
+    assert (inbox / "failed" / "2024-06-30" / xuhui / "reason.txt").exists()
+    assert graph.counts() == before
+    assert graph.read("MATCH (m:Measure) WHERE m.valid_to IS NOT NULL RETURN count(m) AS n") == [{"n": 0}]

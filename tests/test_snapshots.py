@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import random
 import subprocess
@@ -277,3 +278,34 @@ def test_kill_9_during_a_snapshot_then_run_again_gives_the_graph_of_one_clean_lo
         "MATCH (e:Export {source: $s}) RETURN e.completed = false AS busy", {"s": full.name})[0]["busy"]))
     _snapshot(graph, newer, dt.date(2025, 3, 2), tmp_path)
     assert dump(graph) == clean
+
+
+def test_the_cli_records_each_load_and_loads_show_lists_its_counts(graph: Graph, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from graph_model.settings import get_settings
+
+    monkeypatch.setenv("DEBTGRAPH_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        first = _export_with(tmp_path / "1", "xuhui", PARTIES, [SPOUSE], [RESTRICTION])
+        second = _export_with(tmp_path / "2", "xuhui", PARTIES, [], [RESTRICTION])
+        args = ["--source", "xuhui", "--snapshot", "--allow-mass-retire", "--json", "--rejects", str(tmp_path / "r.csv")]
+        assert runner.invoke(app, ["load", str(first), *args, "--exported-on", "2025-05-01"]).exit_code == 0
+        done = runner.invoke(app, ["load", str(second), *args, "--exported-on", "2025-06-02"])
+        assert done.exit_code == 0, done.output
+        load_id = json.loads(done.stdout)["load_id"]
+        shown = json.loads(runner.invoke(app, ["loads", "show", load_id, "--json"]).stdout)
+        files = shown["summary"]["files"]
+        assert (files["relations"]["retired"], files["measures"]["retired"], files["parties"]["added"]) == (1, 0, 0)
+        assert shown["summary"]["exported_on"] == "2025-06-02" and shown["uploaded_by"].startswith("cli:")
+        listed = json.loads(runner.invoke(app, ["loads", "list", "--json"]).stdout)
+        assert [r["load_id"] for r in listed][0] == load_id and len(listed) == 2
+        assert runner.invoke(app, ["loads", "show", "20990101T000000Z-00000000"]).exit_code == 2
+        bad = runner.invoke(app, ["load", str(second), "--source", "xuhui", "--exported-on", "2025-06-02"])
+        assert bad.exit_code == 2  # a date without --snapshot means nothing
+    finally:
+        get_settings.cache_clear()

@@ -182,6 +182,13 @@ def zh(table: Mapping[str, str], value: Any) -> str:
     return table.get(str(value), str(value))
 
 
+def retired_note(retired_by: Any) -> str:
+    """'已于 <date> 不再出现在 <source> 导出中' for each `retired_by` entry (`<YYYY-MM-DD> <source>`, model.yaml)."""
+    if not retired_by or not isinstance(retired_by, list | tuple):
+        return ""
+    return "；".join(f"已于 {entry[:10]} 不再出现在 {entry[11:]} 导出中" for entry in retired_by)
+
+
 def mask_id_number(value: Any) -> str:
     """A person's id number with its middle hidden: 110101********1234.
 

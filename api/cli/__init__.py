@@ -11,6 +11,7 @@ from api.cli import (
     keys,  # noqa: F401  (registers `debtgraph keys …`)
     link,  # noqa: F401  (registers `debtgraph link …`)
     load,  # noqa: F401  (registers `debtgraph load`)
+    loads,  # noqa: F401  (registers `debtgraph loads list|show`)
     network,  # noqa: F401  (registers `debtgraph network …`)
     serve,  # noqa: F401  (registers `debtgraph serve`)
     view,  # noqa: F401  (registers `debtgraph view party|alert`)

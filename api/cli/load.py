@@ -3,6 +3,7 @@ of several exports through Neo4j's offline importer, loaders/bulk.py)."""
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from api.cli.app import app, err, fail
+from api.loads import record_local_load
 from graph_model.db import Graph
 from graph_model.types import clean_date
 from loaders import ExportError, LoadSummary, MassRetire, load_export, load_snapshot
@@ -106,10 +108,13 @@ def load(
         except (Neo4jError, DriverError) as exc:
             raise fail(f"the database failed while loading {name!r}: {exc} — run the same command again to "
                        "complete the load (it is safe to repeat)") from exc
+        record = record_local_load(graph.settings.data_dir, summary, actor=f"cli:{getpass.getuser()}", rejects=report)
+        summary.load_id = record.load_id
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
     else:
         _print_summary(summary)
+        err.print(f"load {record.load_id} (debtgraph loads show {record.load_id})", highlight=False)
 
 
 def _bulk(directories: list[Path], source: str | None, rejects: Path | None, encoding: str | None, as_json: bool,

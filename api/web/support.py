@@ -115,7 +115,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
         "when": _when, "day": lambda v: _when(v, with_time=False), "money": _money, "pct": _pct,
-        "masked": L.mask_id_number, "url": lambda v: quote(str(v), safe=""),
+        "masked": L.mask_id_number, "retired": L.retired_note, "url": lambda v: quote(str(v), safe=""),
         "detector": lambda v: L.DETECTOR_ZH.get(str(v), str(v)),
         "alert_status": lambda v: L.ALERT_STATUS_ZH.get(str(v), str(v)),
         "case_status": lambda v: L.zh(L.CASE_STATUS_ZH, v), "case_kind": lambda v: L.zh(L.CASE_KIND_ZH, v),

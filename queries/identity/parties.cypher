@@ -5,7 +5,8 @@
 // roles ([role, company entity_id, company name, company kind] for the roles in $role_types),
 // representatives (names of a company's legal representatives), cases (side:case number for the
 // party's cases and for the cases they rest on or that rest on them; $sides maps role types to
-// the side, so opponents in one case do not share it). Types are compared by name so that a
+// the side, so opponents in one case do not share it). Retired facts count too: a phone or role an
+// export once gave is still evidence of who a party is. Types are compared by name so that a
 // graph without some of them draws no warnings.
 MATCH (p:Party)
 WHERE p.uid > $after

@@ -2,13 +2,15 @@
 // uses it (not only those given: callers pass the debtors in chunks) and how many parties use it in all.
 // A hub (more users than $hub_degree) comes without its debtors.
 UNWIND $uids AS uid
-MATCH (:Party {uid: uid})-[:HAS_PHONE|HAS_ADDRESS]->(x)
+MATCH (:Party {uid: uid})-[h:HAS_PHONE|HAS_ADDRESS]->(x)
+WHERE h.valid_to IS NULL
 WITH DISTINCT x
-WITH x, COUNT { (x)<-[:HAS_PHONE|HAS_ADDRESS]-() } AS degree
+WITH x, COUNT { (x)<-[d:HAS_PHONE|HAS_ADDRESS]-() WHERE d.valid_to IS NULL } AS degree
 CALL (x, degree) {
-  MATCH (x)<-[:HAS_PHONE|HAS_ADDRESS]-(b:Party)
-  WHERE degree <= $hub_degree
-    AND EXISTS { (b)-[:RESPONDENT_IN]->(c:Case {kind: 'enforcement'}) WHERE c.status IN $open_statuses }
+  MATCH (x)<-[h:HAS_PHONE|HAS_ADDRESS]-(b:Party)
+  WHERE degree <= $hub_degree AND h.valid_to IS NULL
+    AND EXISTS { (b)-[o:RESPONDENT_IN]->(c:Case {kind: 'enforcement'})
+                 WHERE c.status IN $open_statuses AND o.valid_to IS NULL AND c.valid_to IS NULL }
   RETURN collect(DISTINCT b.uid) AS holders
 }
 WITH x, degree, holders

@@ -3,7 +3,7 @@
 // controller rules. What networkx does in queries/network/equity.py, for comparison.
 MATCH (c:Party {uid: $uid})
 MATCH p = (h:Party)-[:SHAREHOLDER_OF*1..10]->(c)
-WHERE all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
+WHERE all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n)) AND all(r IN relationships(p) WHERE r.valid_to IS NULL)
 WITH h, reduce(s = 1.0, r IN relationships(p) | s * coalesce(r.share, 0.0)) AS product
 RETURN h.uid AS holder, sum(product) AS share, count(*) AS paths
 LIMIT $limit

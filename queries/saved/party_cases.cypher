@@ -6,11 +6,12 @@ OPTIONAL CALL (p) {
   WITH r, c, toLower(substring(type(r), 0, size(type(r)) - 3)) AS role
   WHERE $role IS NULL OR role = $role
   RETURN role, r.fees_unpaid AS fees_unpaid,
+         CASE WHEN r.valid_to IS NULL AND c.valid_to IS NULL THEN null ELSE coalesce(r.retired_by, c.retired_by) END AS retired_by,
          c {.case_no, .kind, .court, .court_code, .cause, .status, .filed_on, .closed_on, .amount, .amount_paid,
             .outstanding, .loaded} AS case,
          [(c)<-[r2:APPLICANT_IN|RESPONDENT_IN|PLAINTIFF_IN|DEFENDANT_IN|THIRD_PARTY_IN|ADMINISTRATOR_IN]-(o:Party)
           WHERE o <> p | {uid: o.uid, name: o.name, role: toLower(substring(type(r2), 0, size(type(r2)) - 3))}]
            AS others
 }
-RETURN p.uid AS party, role, fees_unpaid, case, others
+RETURN p.uid AS party, role, fees_unpaid, retired_by, case, others
 ORDER BY case.filed_on DESC, case.case_no
