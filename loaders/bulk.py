@@ -687,7 +687,8 @@ def bulk_initial_load(graph: Graph, directories: list[Path], sources: list[str] 
     t = mark("indexes", t)
     for summary, now in zip(summaries, nows, strict=True):
         graph.write(statement("load/export_start"), {"source": summary.source, "now": now})
-        graph.write(statement("load/export_finish"), {"source": summary.source, "summary": summary_json(summary)})
+        graph.write(statement("load/export_finish"), {"source": summary.source, "summary": summary_json(summary),
+                                                         "snapshot_on": None})
     unfinished_marker(graph.settings).unlink(missing_ok=True)  # a complete first load: an ordinary graph now
     mark("exports_recorded", t)
     return BulkSummary(summaries, nodes, rels, phases, round(time.perf_counter() - started, 3),

@@ -853,7 +853,8 @@ def load_export(graph: Graph, path: str | Path, source: str | None = None, rejec
         graph.write(statement("load/export_start"), {"source": name, "now": now})
 
     def record_finish(summary: LoadSummary) -> None:
-        graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary)})
+        graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary),
+                                                      "snapshot_on": None})
 
     return run_export(directory, name, tables, warnings, writer, known_cases, now, rejects=rejects,
                       keep_extra=keep_extra, progress=progress,

@@ -50,12 +50,17 @@ from loaders.load import (
     source_name,
     summary_json,
 )
+from loaders.readers import ExportError
 from queries.statements import statement
 
 DEFAULT_MAX_SHARE = 0.30
 _RETIRE_BATCH = 5000
 Key = tuple[Any, ...]
 """("node", label, key value) or ("rel", type, start key value, end key value)."""
+
+
+class OutOfOrder(ExportError):
+    """A snapshot dated before the source's last one: it would turn back what the newer one established."""
 
 
 class MassRetire(Exception):
@@ -200,6 +205,11 @@ def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, 
     directory = Path(path)
     name = source_name(directory, source)
     on = exported_on or dt.date.today()
+    last = graph.read(statement("load/last_snapshot"), {"source": name})
+    if last and last[0]["on"] is not None and last[0]["on"].to_native() > on:
+        raise OutOfOrder(f"this snapshot of {name!r} is dated {on}, before its last snapshot "
+                         f"({last[0]['on'].to_native()}): loading it would turn back what the newer export "
+                         "established. Load a court's exports in date order")
     tables, warnings = open_export(directory, encoding)
     now = dt.datetime.now(dt.UTC)
     size = batch_size or graph.settings.debtgraph_batch_size
@@ -248,5 +258,5 @@ def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, 
             by_name[file].retired += n
     summary.completed = True
     summary.seconds = round(time.perf_counter() - started, 3)
-    graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary)})
+    graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary), "snapshot_on": on})
     return summary

@@ -128,7 +128,7 @@ def test_each_folder_is_a_snapshot_of_its_date_and_a_wiping_one_is_refused(graph
     assert graph.read("MATCH (m:Measure) WHERE m.valid_to IS NOT NULL RETURN count(m) AS n") == [{"n": 0}]
     assert graph.read(query, restriction)[0]["status"] != "resolved"
 
-    wiped = _drop(inbox, "2024-06-30", xuhui)
+    wiped = _drop(inbox, "2024-07-02", xuhui)
     for name in ("relations", "assets", "auctions", "measures"):
         (wiped / f"{name}.csv").unlink()
     header = (wiped / "case_parties.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -138,6 +138,6 @@ def test_each_folder_is_a_snapshot_of_its_date_and_a_wiping_one_is_refused(graph
     assert res.exit_code == 1
     (folder,) = json.loads(res.stdout)["dates"][0]["folders"]
     assert folder["outcome"] == "failed" and "--allow-mass-retire" in folder["reason"]
-    assert (inbox / "failed" / "2024-06-30" / xuhui / "reason.txt").exists()
+    assert (inbox / "failed" / "2024-07-02" / xuhui / "reason.txt").exists()
     assert graph.counts() == before
     assert graph.read("MATCH (m:Measure) WHERE m.valid_to IS NOT NULL RETURN count(m) AS n") == [{"n": 0}]

@@ -18,7 +18,7 @@ from queries.statements import statement
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 # Load-run records: when, and what a particular run did; everything else must be identical.
-RUN_PROPERTIES = {"first_loaded_at", "last_loaded_at", "last_summary"}
+RUN_PROPERTIES = {"first_loaded_at", "last_loaded_at", "last_summary", "last_snapshot_on"}
 
 
 def _plain(value: Any) -> Any:

@@ -27,7 +27,7 @@ from test_loaders_support import dump, kill_when
 from graph_model.db import Graph
 from graph_model.types import parse_case_no
 from graph_model.types.identifiers import resident_check_char, uscc_check_char
-from loaders import MassRetire, load_export, load_snapshot
+from loaders import ExportError, MassRetire, load_export, load_snapshot
 from loaders.synthetic.readback import evaluate_exports
 from queries.alerts import Alert, run_detectors
 from queries.registry import Registry
@@ -309,3 +309,24 @@ def test_the_cli_records_each_load_and_loads_show_lists_its_counts(graph: Graph,
         assert bad.exit_code == 2  # a date without --snapshot means nothing
     finally:
         get_settings.cache_clear()
+
+
+def test_a_fact_new_in_a_later_snapshot_is_valid_from_its_date_and_the_first_export_since_always(
+        graph: Graph, tmp_path: Path) -> None:
+    _snapshot(graph, _export_with(tmp_path / "1", "xuhui", PARTIES, [], []), dt.date(2025, 5, 1), tmp_path)
+    summary = _snapshot(graph, _export_with(tmp_path / "2", "xuhui", PARTIES, [SPOUSE], []), dt.date(2025, 6, 2), tmp_path)
+    assert summary.files["relations"].added == 1
+    rows = graph.read("MATCH ()-[r:SPOUSE_OF]->() RETURN r.valid_from AS since")
+    assert [r["since"].to_native() for r in rows] == [dt.date(2025, 6, 2)]
+    # the first export's facts have no start: they are known since always
+    assert graph.read("MATCH ()-[r:RESPONDENT_IN]->() RETURN r.valid_from AS since") == [{"since": None}]
+
+
+def test_a_snapshot_older_than_the_last_one_is_refused(graph: Graph, tmp_path: Path) -> None:
+    d = _export_with(tmp_path, "xuhui", PARTIES, [SPOUSE], [])
+    _snapshot(graph, d, dt.date(2025, 6, 2), tmp_path)
+    before = dump(graph)
+    with pytest.raises(ExportError, match=r"dated 2025-06-01, before its last snapshot \(2025-06-02\)"):
+        _snapshot(graph, _export_with(tmp_path / "old", "xuhui", PARTIES, [], []), dt.date(2025, 6, 1), tmp_path)
+    assert dump(graph) == before
+    _snapshot(graph, d, dt.date(2025, 6, 2), tmp_path)  # the same day again is fine
