@@ -79,3 +79,8 @@ def party_names(graph: Graph, uids: list[str]) -> dict[str, str]:
         return {}
     return {r["uid"]: r["name"] for r in graph.read(statement("pages/party_names"), {"uids": sorted(set(uids))})
             if r["name"] is not None}
+
+
+def party_retired(graph: Graph, uid: str, limit: int = 100) -> list[dict[str, Any]]:
+    """What the exports said about the party and no longer say (retired by a snapshot), newest first."""
+    return [plain(r) for r in graph.read(statement("pages/party_retired"), {"uid": uid, "limit": limit})]

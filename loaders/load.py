@@ -106,6 +106,7 @@ class LoadSummary:
     properties_set: int = 0
     labels_added: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # a snapshot's steps: checked, compared, written, retired
     rejects_file: str | None = None
     rejects: list[Reject] = field(default_factory=list)  # the first REJECTS_KEPT rejects/flags
     warnings: list[str] = field(default_factory=list)

@@ -193,6 +193,18 @@ def retire(graph: Graph, source: str, plan: RetirePlan, on: dt.date) -> int:
     return done
 
 
+def _stopwatch(summary: LoadSummary, started: float) -> Callable[[str], None]:
+    """mark(phase): the seconds since the previous mark go to summary.phases[phase]."""
+    last = [started]
+
+    def mark(phase: str) -> None:
+        now = time.perf_counter()
+        summary.phases[phase] = round(now - last[0], 3)
+        last[0] = now
+
+    return mark
+
+
 def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, exported_on: dt.date | None = None,
                   max_share: float = DEFAULT_MAX_SHARE, allow_mass_retire: bool = False,
                   rejects: str | Path | None = None, encoding: str | None = None, keep_extra: bool = False,
@@ -223,7 +235,10 @@ def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, 
                              keep_extra=keep_extra, batch_size=size, started=started)
         summary.completed = False
         summary.snapshot, summary.exported_on = True, on.isoformat()
+        mark = _stopwatch(summary, started)
+        mark("checked")
         plan = plan_retirement(graph, name, spool.keys)
+        mark("compared")
         if plan.share > max_share and not allow_mass_retire:
             raise MassRetire(name, plan.count, plan.held, max_share, plan.kinds)
 
@@ -245,9 +260,11 @@ def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, 
             writer.drain()
         finally:
             writer.close()
+        mark("written")
 
     record_counts(summary, counters)
     retire(graph, name, plan, on)
+    mark("retired")
     files = _kind_files()
     by_name: dict[str, FileSummary] = dict(summary.files)
     for kind, n in plan.kinds.items():

@@ -9,6 +9,7 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import api_helpers
 import pytest
@@ -224,6 +225,11 @@ def test_a_snapshot_upload_retires_what_the_export_dropped_and_the_case_page_sho
     assert page.status_code == 200
     assert page.text.count("已于 2024-06-29 不再出现在 sh0104-xuhui 导出中") == 2  # the two measures, nothing else
     assert page.text.count('<tr class="retired">') == 2
+    # the restricted party's page lists the two restrictions under "no longer exported", and nothing else
+    uid = api.graph.read("MATCH (:Measure {measure_id: 'XH-M004'})-[:RESTRICTS]->(p) RETURN p.uid AS uid")[0]["uid"]
+    party = api.client.get(f"/web/parties/{quote(uid, safe='')}", headers=api.headers("judge"))
+    assert party.status_code == 200 and 'data-testid="party-retired"' in party.text
+    assert party.text.count("已于 2024-06-29 不再出现在 sh0104-xuhui 导出中") == 2
 
     # a snapshot that drops most of the court's facts is refused, and nothing is written
     before = api.graph.counts()

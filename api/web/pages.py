@@ -24,7 +24,7 @@ from api import parties as party_lib
 from api.auth import Principal, authenticate
 from api.cases import case_detail
 from api.console import ConsoleRefused, execute_read_only, run_console
-from api.dashboard import dashboard_counts, mark_inbox_visit, party_alerts, party_names
+from api.dashboard import dashboard_counts, mark_inbox_visit, party_alerts, party_names, party_retired
 from api.http.security import SESSION_COOKIE, audit, require
 from api.results import NotFound
 from api.web.support import (
@@ -199,11 +199,12 @@ def party_page(request: Request, uid: PageUid, principal: P,
     assets = party_lib.asset_panorama(graph, uid)
     shared = party_lib.shared_contacts(graph, uid, 50)
     alerts = party_alerts(graph, uid) if principal.can("alerts:read") else []
+    retired = party_retired(graph, uid)
     depth, chosen = _network_params(depth, types)
     query = [("depth", str(depth))] + [("types", t) for t in chosen or []]
     graph_url = f"{PREFIX}/parties/{_quote(uid)}/graph?" + "&".join(f"{k}={_quote(v)}" for k, v in query)
     return render(request, "party.html.j2", uid=uid, profile=profile, cases=cases, assets=assets, shared=shared,
-                  alerts=alerts, depth=depth, types=chosen or [], all_types=[(t, REL_ZH.get(t, t)) for t in NETWORK_TYPES],
+                  alerts=alerts, retired=retired, depth=depth, types=chosen or [], all_types=[(t, REL_ZH.get(t, t)) for t in NETWORK_TYPES],
                   graph_url=graph_url)
 
 

@@ -12,11 +12,12 @@ WITH e, e.sources IS NULL AS created, $source IN coalesce(e.sources, []) AS had,
      any(x IN coalesce(e.retired_by, []) WHERE substring(x, 11) = $source) AS back,
      before IS NOT NULL AND properties(e) <> before AS differs
 WITH e, created, had, back, differs, [x IN coalesce(e.retired_by, []) WHERE substring(x, 11) <> $source] AS still_retired
-SET e.sources = CASE WHEN had THEN e.sources
-        ELSE [x IN coalesce(e.sources, []) WHERE x < $source] + $source + [x IN coalesce(e.sources, []) WHERE x > $source] END,
-    e.valid_from = CASE WHEN created THEN $since ELSE e.valid_from END,
-    e.valid_to = null,
-    e.retired_by = CASE WHEN size(still_retired) = 0 THEN null ELSE still_retired END
+// A fact the source asserts already (the bulk of a re-export) is not written at all.
+FOREACH (_ IN CASE WHEN had THEN [] ELSE [1] END |
+  SET e.sources = [x IN coalesce(e.sources, []) WHERE x < $source] + $source + [x IN coalesce(e.sources, []) WHERE x > $source],
+      e.valid_from = CASE WHEN created THEN $since ELSE e.valid_from END,
+      e.valid_to = null,
+      e.retired_by = CASE WHEN size(still_retired) = 0 THEN null ELSE still_retired END)
 RETURN count(CASE WHEN NOT had AND NOT back THEN 1 END) AS added,
        count(CASE WHEN had AND differs THEN 1 END) AS changed,
        count(CASE WHEN back AND NOT had THEN 1 END) AS reasserted
