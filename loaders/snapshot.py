@@ -169,16 +169,16 @@ def plan_retirement(graph: Graph, source: str, asserted: set[Key]) -> RetirePlan
     keys = _model_keys()
     plan = RetirePlan()
     params = {"source": source, "keys": keys}
-    for r in graph.read(statement("load/source_nodes"), params):
+    for element_id, label, key in graph.read(statement("load/source_nodes"), params)[0]["rows"]:
         plan.held += 1
-        if ("node", r["label"], r["key"]) not in asserted:
-            plan.nodes.append(r["id"])
-            plan.kinds[r["label"]] = plan.kinds.get(r["label"], 0) + 1
-    for r in graph.read(statement("load/source_relationships"), params):
+        if ("node", label, key) not in asserted:
+            plan.nodes.append(element_id)
+            plan.kinds[label] = plan.kinds.get(label, 0) + 1
+    for element_id, rel_type, start, end in graph.read(statement("load/source_relationships"), params)[0]["rows"]:
         plan.held += 1
-        if ("rel", r["type"], r["start"], r["end"]) not in asserted:
-            plan.relationships.append(r["id"])
-            plan.kinds[r["type"]] = plan.kinds.get(r["type"], 0) + 1
+        if ("rel", rel_type, start, end) not in asserted:
+            plan.relationships.append(element_id)
+            plan.kinds[rel_type] = plan.kinds.get(rel_type, 0) + 1
     return plan
 
 
