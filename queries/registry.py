@@ -20,6 +20,7 @@ import yaml
 
 from graph_model.db import Graph
 from graph_model.types import clean_date
+from graph_model.types.citations import Citation, citations_text, clean_citation
 from graph_model.types.text import fulltext_query
 
 QUERIES_DIR = Path(__file__).parent
@@ -140,7 +141,8 @@ class SavedQuery:
     description: str = ""
     parameters: dict[str, Parameter] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
-    basis: str = ""
+    basis: str = ""  # one line; for detectors the rendering of `citations`
+    citations: tuple[Citation, ...] = ()
     severity: str = "info"
     alert_on: str | None = None  # detectors: "case" or "party"
     author: str | None = None
@@ -179,6 +181,7 @@ class SavedQuery:
             "parameters": [p.to_json() for p in self.parameters.values()],
             "columns": list(self.columns),
             "basis": self.basis,
+            "citations": [c.to_json() for c in self.citations],
             "severity": self.severity,
             "alert_on": self.alert_on,
             "author": self.author,
@@ -218,11 +221,21 @@ def parse_metadata(name: str, group: str, cypher: str, meta: dict[str, Any], pat
     if undeclared:
         raise QueryError(f"{where}: the statement uses undeclared parameters {', '.join(sorted(undeclared))}",
                          "parameters")
-    known = {"name", "title", "description", "parameters", "columns", "basis", "severity", "alert_on", "author"}
+    known = {"name", "title", "description", "parameters", "columns", "basis", "citations", "severity", "alert_on",
+             "author"}
+    citations: list[Citation] = []
+    for i, raw in enumerate(meta.get("citations") or [], start=1):
+        try:
+            citations.append(clean_citation(raw))
+        except ValueError as exc:
+            raise QueryError(f"{where}: citation {i}: {exc}", "citations") from None
+    if group == "detectors" and not citations:
+        raise QueryError(f"{where}: a detector lists the provisions it rests on under `citations`", "citations")
     return SavedQuery(
         name=name, group=group, cypher=cypher.strip(), title_zh=title["zh"], title_en=title["en"],
         description=meta.get("description", ""), parameters=params, columns=tuple(meta.get("columns", ())),
-        basis=meta.get("basis", ""), severity=meta.get("severity", "info"), alert_on=meta.get("alert_on"),
+        basis=citations_text(citations) if citations else meta.get("basis", ""), citations=tuple(citations),
+        severity=meta.get("severity", "info"), alert_on=meta.get("alert_on"),
         author=meta.get("author"), path=path, extra={k: v for k, v in meta.items() if k not in known},
     )
 

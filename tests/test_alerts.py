@@ -15,7 +15,6 @@ from test_detectors_builder import AS_OF, Builder, days_before
 
 from graph_model.db import Graph
 from queries.alerts import (
-    OUTPUT_FIELDS,
     AlertError,
     AlertNotFound,
     alert_events,
@@ -207,14 +206,16 @@ def test_cli_detect_jsonl_is_only_alerts_on_stdout_and_deterministic(graph: Grap
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     rows = [json.loads(line) for line in lines]
-    assert len(rows) == 3 and all(tuple(r) == OUTPUT_FIELDS for r in rows)
+    # the specification's fields, then the structured citations (docs/detectors.md)
+    spec_fields = ("detector", "case_no", "party_id", "id_number", "related", "score", "message", "basis")
+    assert len(rows) == 3 and all(tuple(r) == (*spec_fields, "citations") for r in rows)
     assert "funds_not_disbursed" in _flat(first.stderr) and "stored" in _flat(first.stderr)
     second = _cli("detect", "--as-of", AS_OF.isoformat(), "--format", "jsonl", "--no-store")
     assert second.stdout == first.stdout
     assert graph.read("MATCH (a:Alert) RETURN count(a) AS n")[0]["n"] == 3
 
     only = _cli("detect", "--as-of", "2026/6/30", "-d", "funds_not_disbursed", "--format", "csv", "--no-store")
-    assert only.stdout.splitlines()[0] == ",".join(OUTPUT_FIELDS) and len(only.stdout.splitlines()) == 3
+    assert only.stdout.splitlines()[0] == ",".join(spec_fields) and len(only.stdout.splitlines()) == 3
     table = _cli("detect", "--as-of", AS_OF.isoformat(), "--no-store", env={"COLUMNS": "300"})
     assert "执行款未及时发放" in table.stdout and "重复欠薪用人单位" in table.stdout
     bad = _cli("detect", "-d", "no_such_detector")

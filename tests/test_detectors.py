@@ -313,9 +313,25 @@ def test_restriction_lifted_on_third_working_day_is_in_time_fourth_is_late(graph
     # concluded Friday 2026-04-03, last allowed day Wed 04-08, never lifted: 83 days late on as_of
     b.enforcement(cno(10), "p", "creditor", status="concluded", closed_on=d("2026-04-03"))
     b.measure("M10", cno(10), "dishonest_list", party="p")
+    # spec 1.1: terminated (终结执行) and withdrawn (不予执行) end a case too; closed_on is the day
+    b.enforcement(cno(11), "p", "creditor", status="terminated", closed_on=FRIDAY)
+    b.measure("M11", cno(11), "dishonest_list", party="p")
+    b.enforcement(cno(12), "p", "creditor", status="withdrawn", closed_on=FRIDAY)
+    b.measure("M12", cno(12), "consumption_restriction", party="p", lifted_on=d("2026-06-11"))
+    b.enforcement(cno(13), "p", "creditor", status="withdrawn", closed_on=FRIDAY)
+    b.measure("M13", cno(13), "consumption_restriction", party="p", lifted_on=d("2026-06-10"))  # in time
+    # a suspended case does not say why it was suspended: it stays out
+    b.enforcement(cno(14), "p", "creditor", status="suspended", closed_on=FRIDAY)
+    b.measure("M14", cno(14), "dishonest_list", party="p")
 
     alerts = {a.case_no: a for a in detect(graph, "restriction_not_lifted")}
-    assert set(alerts) == {cno(2), cno(3), cno(4), cno(8), cno(9), cno(10)}
+    assert set(alerts) == {cno(2), cno(3), cno(4), cno(8), cno(9), cno(10), cno(11), cno(12)}
+    # 删除 for a 失信 entry (3 working days are the law's), 解除 for a 限消 order (3 days are a management target)
+    assert "裁定终结执行" in alerts[cno(11)].message and "失信被执行人名单信息至今未删除" in alerts[cno(11)].message
+    assert "失信名单规定第10条" in alerts[cno(11)].message and "立即删除失信信息" in alerts[cno(11)].message
+    assert "撤回申请或裁定不予执行" in alerts[cno(12)].message and "限制消费令迟至2026-06-11才解除" in alerts[cno(12)].message
+    assert "管理期限" in alerts[cno(12)].message and "管理期限" not in alerts[cno(11)].message
+    assert alerts[cno(11)].score == alerts[cno(3)].score
     assert alerts[cno(2)].related == ["M2"] and "2026-06-11" in alerts[cno(2)].message
     assert "至今未解除" in alerts[cno(3)].message and "失信" in alerts[cno(4)].message
     assert "法释〔2017〕7号" in alerts[cno(3)].basis
@@ -460,7 +476,11 @@ def test_retrial_revoked_and_enforcement_not_terminated_after_30_days(graph: Gra
         b.enforcement(cno(n), "p", "creditor", origin=judgment, status=status, closed_on=closed)
 
     alerts = {a.case_no: a for a in detect(graph, "retrial_not_terminated")}
-    assert set(alerts) == {cno(1), cno(6), cno(7), cno(8), cno(9)}
+    # spec 1.1: an amended judgment (改判) leaves the enforcement on the old judgment too
+    assert set(alerts) == {cno(1), cno(5), cno(6), cno(7), cno(8), cno(9)}
+    assert "改判" in alerts[cno(5)].message and "执行回转" in alerts[cno(5)].message
+    assert "终结执行" not in alerts[cno(5)].message and "终结执行" in alerts[cno(1)].message
+    assert alerts[cno(5)].score == 1.0  # 90 days, as for a revocation
     assert alerts[cno(1)].related == ["(2024)沪0104民初1号", "(2025)沪01民再1号"]
     assert "(2025)沪01民再1号" in alerts[cno(1)].message and "268" in alerts[cno(1)].basis
     # min(1, 0.6 + 0.4 × (days since R closed − 30) / 60)

@@ -24,7 +24,7 @@ from graph_model.settings import get_settings
 from graph_model.subgraph import Subgraph, plain
 from graph_model.types import clean_date
 from queries.alerts import (
-    OUTPUT_FIELDS,
+    CSV_FIELDS,
     STATUSES,
     AlertError,
     DetectorRun,
@@ -141,7 +141,7 @@ def detect(
     if fmt is Format.jsonl:
         _write_jsonl([a.to_output() for a in alerts])
     elif fmt is Format.csv:
-        _write_csv([a.to_output() for a in alerts], list(OUTPUT_FIELDS))
+        _write_csv([a.to_output() for a in alerts], list(CSV_FIELDS))
     else:
         table = Table(title=f"执行预警（评估日期 {day.isoformat()}，共 {len(alerts)} 条）", show_lines=True)
         for column in ("检测项", "案号", "当事人", "证件号码", "评分", "提示", "依据"):

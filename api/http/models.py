@@ -224,6 +224,7 @@ class QueryInfo(BaseModel):
     parameters: list[dict[str, Any]]
     columns: list[str]
     basis: str
+    citations: list[dict[str, Any]] = Field(default_factory=list, description="a detector's legal basis, structured")
     severity: str
     alert_on: str | None
     author: str | None

@@ -26,7 +26,12 @@ _ALERT_EXAMPLE: dict[str, Any] = {
     "case_no": "(2023)沪0104执1234号", "party_uid": "id:310104198503127610", "party_id": "sh0104-xuhui:P001",
     "id_number": "310104198503127610", "court_code": "沪0104", "related": ["(2023)沪0109执567号"], "score": 0.9,
     "message": "被执行人张伟在(2023)沪0109执567号中为申请执行人，未受偿280000.00元。",
-    "basis": "《最高人民法院关于民事执行中财产调查若干问题的规定》第一条", "status": "new",
+    "basis": "民诉法解释（2022年修正）第499条第1款；执行工作规定（2020年修正）第45–53条",
+    "citations": [{"law": "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "short": "民诉法解释",
+                   "article": "499", "number": "法释〔2022〕11号", "revision": "2022", "paragraph": 1, "item": None,
+                   "verified": True, "note": "冻结债权并通知该他人向申请执行人履行",
+                   "text": "民诉法解释（2022年修正）第499条第1款"}],
+    "status": "new",
     "first_seen": "2024-06-28T08:00:00Z", "last_seen": "2024-06-28T08:00:00Z", "resolved_at": None,
     "as_of": "2024-06-28",
 }
@@ -49,6 +54,21 @@ def _examples(*examples: dict[str, Any]) -> ConfigDict:
 
 
 # -- alerts ---------------------------------------------------------------------------------------
+class CitationOut(BaseModel):
+    """One provision an alert rests on (graph_model/types/citations.py); `text` is how every page shows it."""
+
+    law: str = Field(description="the full name of the law or rule")
+    short: str = Field(description="the name judges use")
+    article: str = Field(description="93, 276之一 or a run 45-53")
+    number: str | None = Field(None, description="the document number, e.g. 法释〔2017〕7号")
+    revision: str | None = Field(None, description="the year of the revision in force")
+    paragraph: int | None = None
+    item: int | None = None
+    verified: bool = Field(description="false: the wording could not be checked against the rule's text")
+    note: str = Field("", description="what the provision says for this check, or what is uncertain")
+    text: str = Field(description="the rendering every page, export and message uses")
+
+
 class AlertOut(BaseModel):
     key: str = Field(description="`<detector>:<case_no>` or, for party-level alerts, `<detector>:<party uid>`")
     detector: str
@@ -60,7 +80,8 @@ class AlertOut(BaseModel):
     related: list[str] = Field(default_factory=list, description="case numbers and parties the finding involves")
     score: float
     message: str | None = None
-    basis: str | None = Field(None, description="the legal basis of the check")
+    basis: str | None = Field(None, description="the legal basis of the check, one line (the citations' texts)")
+    citations: list[CitationOut] = Field(default_factory=list, description="the legal basis, one provision each")
     status: AlertStatus
     first_seen: str | None = None
     last_seen: str | None = None

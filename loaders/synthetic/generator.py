@@ -426,7 +426,7 @@ class Generator:
             if r_closed >= as_of - dt.timedelta(days=30):
                 outcome = "upheld"
                 r_closed = min(r_closed, as_of - dt.timedelta(days=1))
-            if outcome == "revoked":
+            if outcome in ("revoked", "amended"):  # terminated in time (retrial_not_terminated, spec 1.1)
                 status, closed = "terminated", r_closed + dt.timedelta(days=rng.randint(3, 28))
             rcode = self.new_case("民再", r_filed.year)
             self.case(rcode, "concluded", r_filed, [(d, "applicant", None), (creditor, "respondent", None)],
@@ -481,12 +481,11 @@ class Generator:
                 if imposed >= last:
                     continue
                 lifted = None
-                if ref is not None and status in ("concluded", "settled"):
+                if ref is not None and status in ("concluded", "settled", "terminated", "withdrawn"):
+                    # lifted in time (restriction_not_lifted, spec 1.1: every way a case ends)
                     lifted = self.workday_after(ref, rng.randint(0, 3))
                     if lifted > as_of:
                         lifted = None
-                elif status in ("withdrawn", "terminated") and rng.random() < 0.7:
-                    lifted = min(as_of, (closed or as_of) + dt.timedelta(days=rng.randint(0, 30)))
                 measures.append((mkind, d, None, imposed, lifted))
         auctions = []
         if person and status in ("terminated_no_assets", "pending") and rng.random() < 0.05:

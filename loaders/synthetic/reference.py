@@ -15,7 +15,7 @@ mistake in a detector, in the loader or in the generator's planting cannot be sh
 Memory stays bounded at a million parties: it keeps compact integer arrays (parties are
 integers — "entities", one per legal person after cross-export matching — and cases are
 integers too), one flag byte per entity, and per-case results computed while the case
-passes by. Only settlements, transfers, receivables, bankruptcies, revoked retrials and
+passes by. Only settlements, transfers, receivables, bankruptcies, revoked or amended retrials and
 the alerts themselves are kept as Python objects, and those are few.
 
 The rules (thresholds as in the default configuration):
@@ -53,6 +53,8 @@ DETECTORS = (
     "suspicious_asset_transfer",
 )
 OPEN = frozenset({"pending", "suspended", "terminated_no_assets"})
+ENDED = frozenset({"concluded", "terminated", "withdrawn"})  # restriction_not_lifted (spec 1.1): closed_on is the day
+REVISED = frozenset({"revoked", "amended"})  # retrial outcomes that leave an enforcement without its basis (spec 1.1)
 NOT_STILL_RUNNING = frozenset({"terminated", "concluded", "withdrawn"})
 RESTRICTIONS = frozenset({"consumption_restriction", "dishonest_list"})
 
@@ -194,7 +196,7 @@ class Evaluator:
         self.fee_entity = array("q")
         self.fee_case = array("q")
         self.bankruptcies: list[tuple[int, int, dt.date | None]] = []  # pending: (case, respondent entity, claims deadline)
-        self.revoked: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)  # judgment → (closed_on, retrial case)
+        self.revoked: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)  # judgment → (closed_on, retrial case), revoked or amended
         self.run_origin = array("q")  # enforcement cases still running, by origin
         self.run_case = array("q")
         self.run_subject = array("q")
@@ -272,7 +274,7 @@ class Evaluator:
                 self.fee_entity.append(entity)
                 self.fee_case.append(case.code)
         if case.kind == "retrial":
-            if case.outcome == "revoked" and case.closed is not None and case.origin is not None:
+            if case.outcome in REVISED and case.closed is not None and case.origin is not None:
                 self.revoked[case.origin].append((case.closed, case.code))
             return
         if case.kind == "bankruptcy":
@@ -319,10 +321,10 @@ class Evaluator:
 
     def _restrictions(self, case: CaseRecord, respondents: tuple[int, ...], measures: Iterable[Measure],
                       settlements: list[Settlement]) -> None:
-        """restriction_not_lifted: a finished case keeps a restriction past the 3rd working day after it finished."""
+        """restriction_not_lifted: a case that ended keeps a restriction past the 3rd working day after it ended."""
         as_of = self.as_of
         reference = None
-        if case.status == "concluded":
+        if case.status in ENDED:
             reference = case.closed
         elif case.status == "settled":
             performed = [s.performed for s in settlements if s.performed is not None and s.performed <= as_of]
@@ -533,7 +535,7 @@ class Evaluator:
                     related.add(("id", asset_id))
                 finding("suspicious_asset_transfer", case, source, _cap(0.4 + 0.2 * signs), related)
 
-        # Retrials that revoked the judgment an enforcement case still rests on.
+        # Retrials that revoked or amended the judgment an enforcement case still rests on.
         if self.revoked:
             for origin, case, subject in zip(self.run_origin, self.run_case, self.run_subject, strict=True):
                 due = [(c, r) for c, r in self.revoked.get(origin, ()) if as_of - c.toordinal() > RETRIAL_GRACE_DAYS]

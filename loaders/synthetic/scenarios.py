@@ -45,8 +45,10 @@ VARIANTS: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] = {
         {"released": bytes([P]), "case_concluded": bytes([P])},
     ),
     "restriction_not_lifted": (
-        {"lifted_late": bytes([P]), "never_lifted": bytes([C]), "settled_performed": bytes([P])},
-        {"third_working_day": bytes([P]), "closed_two_working_days_ago": bytes([P]), "settlement_not_performed": bytes([P])},
+        {"lifted_late": bytes([P]), "never_lifted": bytes([C]), "settled_performed": bytes([P]),
+         "terminated_not_deleted": bytes([P]), "withdrawn_lifted_late": bytes([P])},
+        {"third_working_day": bytes([P]), "closed_two_working_days_ago": bytes([P]), "settlement_not_performed": bytes([P]),
+         "suspended_in_force": bytes([P])},
     ),
     "funds_not_disbursed": (
         {"disbursed_late": bytes([P]), "not_disbursed": bytes([C])},
@@ -57,7 +59,7 @@ VARIANTS: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] = {
         {"listed_day_30": bytes([P]), "ordered_30_days_ago": bytes([P]), "withdrawn": bytes([C]), "listed_180_days_ago": bytes([P])},
     ),
     "retrial_not_terminated": (
-        {"revoked": bytes([P]), "revoked_long_ago": bytes([C])},
+        {"revoked": bytes([P]), "revoked_long_ago": bytes([C]), "amended": bytes([P])},
         {"upheld": bytes([P]), "revoked_30_days_ago": bytes([P]), "terminated": bytes([C])},
     ),
     "bankrupt_unpaid_fees": (
@@ -347,13 +349,21 @@ def restriction_not_lifted(g: Generator, s: Scenario, r: random.Random, in_x: bo
     as_of = g.as_of
     filed = as_of - _days(r.randint(200, 600))
     amount = round(r.uniform(30_000, 500_000), -2)
-    kind = "dishonest_list" if s.variant == "never_lifted" else "consumption_restriction"
+    kind = "dishonest_list" if s.variant in ("never_lifted", "terminated_not_deleted") else "consumption_restriction"
     status, settlements = "concluded", []
-    closed = filed + _days(r.randint(60, 150))
+    closed: dt.date | None = filed + _days(r.randint(60, 150))
     lifted: dt.date | None = None
     reason = ""
     if s.variant == "lifted_late":
         lifted = g.workday_after(closed, r.randint(5, 12))
+    elif s.variant == "terminated_not_deleted":  # 终结执行: the 失信 entry must go within 3 working days
+        status = "terminated"
+    elif s.variant == "withdrawn_lifted_late":  # 不予执行 / 撤回
+        status = "withdrawn"
+        lifted = g.workday_after(closed, r.randint(4, 10))
+    elif s.variant == "suspended_in_force":
+        status, closed = "suspended", None
+        reason = "a suspended case does not say why it was suspended (spec 1.1)"
     elif s.variant == "third_working_day":
         lifted = g.workday_after(closed, 3)
         reason = "lifted on the third working day after closing"
@@ -370,6 +380,8 @@ def restriction_not_lifted(g: Generator, s: Scenario, r: random.Random, in_x: bo
         if performed is None:
             reason = "the settlement is not performed yet"
     paid = amount if status == "concluded" else (round(amount * 0.9, 2) if s.variant == "settled_performed" else 0.0)
+    if status in ("terminated", "withdrawn", "suspended"):
+        paid = round(amount * 0.2, 2)
     code = g.new_case("执", filed.year)
     g.case(code, status, filed, [(_bank(g, r), "applicant", None), (p, "respondent", None)], closed=closed, amount=amount,
            paid=paid, origin=g.new_case("民初", filed.year - 1), cause="信用卡纠纷",
@@ -478,8 +490,8 @@ def retrial_not_terminated(g: Generator, s: Scenario, r: random.Random, in_x: bo
            amount=amount, cause="买卖合同纠纷")
     r_closed = {"revoked": as_of - _days(r.randint(31, 90)), "revoked_long_ago": as_of - _days(r.randint(200, 400)),
                 "upheld": as_of - _days(r.randint(60, 200)), "revoked_30_days_ago": as_of - _days(30),
-                "terminated": as_of - _days(r.randint(60, 200))}[s.variant]
-    outcome = "upheld" if s.variant == "upheld" else "revoked"
+                "terminated": as_of - _days(r.randint(60, 200)), "amended": as_of - _days(r.randint(31, 120))}[s.variant]
+    outcome = {"upheld": "upheld", "amended": "amended"}.get(s.variant, "revoked")
     filed = judged + _days(r.randint(30, 90))
     status, closed = "terminated_no_assets", filed + _days(r.randint(60, 100))
     if s.variant == "terminated":

@@ -5,7 +5,7 @@ The API and the CLI call these functions; the Cypher they run lives beside them
 """
 
 from queries.alerts.config import apply_detector_config, configured_registry, load_detector_config
-from queries.alerts.run import OUTPUT_FIELDS, Alert, DetectorRun, alerts_from_rows, run_detectors
+from queries.alerts.run import CSV_FIELDS, OUTPUT_FIELDS, Alert, DetectorRun, alerts_from_rows, run_detectors
 from queries.alerts.store import (
     SORTS,
     STATUSES,
@@ -27,6 +27,7 @@ from queries.alerts.store import (
 )
 
 __all__ = [
+    "CSV_FIELDS",
     "OUTPUT_FIELDS",
     "SORTS",
     "STATUSES",

@@ -11,8 +11,10 @@ from typing import Any
 from graph_model.db import Graph
 from queries.registry import QueryError, Registry, SavedQuery
 
-OUTPUT_FIELDS = ("detector", "case_no", "party_id", "id_number", "related", "score", "message", "basis")
-"""The alert as the specification defines it (jsonl output, API)."""
+OUTPUT_FIELDS = ("detector", "case_no", "party_id", "id_number", "related", "score", "message", "basis", "citations")
+"""The alert as the specification defines it, plus its structured citations (jsonl output, API)."""
+CSV_FIELDS = OUTPUT_FIELDS[:-1]
+"""csv: one line per alert; the citations are in `basis`, as one line."""
 
 DETECTOR_COLUMNS = ("case_no", "court_code", "party_uid", "party_id", "id_number", "related", "evidence", "score",
                     "message")
@@ -35,6 +37,7 @@ class Alert:
     score: float
     message: str
     basis: str
+    citations: list[dict[str, Any]] = field(default_factory=list)  # the detector's, structured (graph_model.types.citations)
 
     @property
     def key(self) -> str:
@@ -53,6 +56,7 @@ class Alert:
             "score": self.score,
             "message": self.message,
             "basis": self.basis,
+            "citations": self.citations,
         }
 
     def to_row(self, as_of: dt.date) -> dict[str, Any]:
@@ -93,7 +97,7 @@ def alerts_from_rows(query: SavedQuery, rows: Iterable[dict[str, Any]]) -> list[
             related=sorted({str(r) for r in row["related"] or [] if r is not None}),
             evidence=sorted({str(e) for e in row["evidence"] or [] if e is not None}),
             score=round(min(1.0, max(0.0, float(row["score"] or 0.0))), 3),
-            message=str(row["message"] or ""), basis=query.basis,
+            message=str(row["message"] or ""), basis=query.basis, citations=[c.to_json() for c in query.citations],
         )
         if (alert.case_no if query.alert_on == "case" else alert.party_uid) is None:
             raise QueryError(f"{query.name}: a row without its {query.alert_on} ({row!r})", "columns")

@@ -18,12 +18,14 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from graph_model.db import Graph
 from graph_model.subgraph import Subgraph, plain
 from graph_model.types.case_numbers import normalise_case_no
 from queries.alerts.run import Alert, DetectorRun
+from queries.registry import QueryError, Registry
 from queries.statements import statement
 
 STATUSES = ("new", "acknowledged", "confirmed", "dismissed", "resolved")
@@ -107,7 +109,20 @@ def store_runs(graph: Graph, runs: Iterable[DetectorRun], as_of: dt.date, now: d
 
 
 def _alert(props: dict[str, Any]) -> dict[str, Any]:
-    return plain(dict(props))
+    """A stored alert, with its detector's citations (declared once, in the detector's yaml)."""
+    data = plain(dict(props))
+    data["citations"] = detector_citations(str(data.get("detector")))
+    return data
+
+
+@cache
+def detector_citations(detector: str) -> list[dict[str, Any]]:
+    """The structured legal basis of a built-in detector ([] for one no longer declared)."""
+    try:
+        query = Registry().get(detector)
+    except QueryError:
+        return []
+    return [c.to_json() for c in query.citations]
 
 
 def list_alerts(graph: Graph, detector: str | None = None, court_code: str | None = None,

@@ -60,5 +60,6 @@ RETURN a.case_no AS case_no,
                   THEN '于' + toString(top.listed) + '挂网后' + toString(top.open_days) + '天仍无拍卖结果'
                 ELSE '' END
          + '，超过' + CASE WHEN top.listing_days IS NOT NULL THEN toString($max_listing_days) ELSE toString($max_open_days) END
-         + '天的期限' + CASE WHEN size(found) > 1 THEN '（共' + toString(size(found)) + '项拍卖）' ELSE '' END + '。' AS message
+         + '天的管理期限' + CASE WHEN size(found) > 1 THEN '（共' + toString(size(found)) + '项拍卖）' ELSE '' END
+         + '。建议核查拍卖进度：网拍规定要求动产拍卖十五日前、不动产三十日前公告（第12条），流拍后三十日内再次拍卖（第26条）。' AS message
 ORDER BY case_no

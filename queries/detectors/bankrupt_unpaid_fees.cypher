@@ -21,9 +21,10 @@ RETURN k.case_no AS case_no,
        CASE WHEN k.claims_deadline IS NULL OR k.claims_deadline >= $as_of THEN 1.0 ELSE 0.7 END AS score,
        '破产企业' + c.name + '在' + reduce(s = '', o IN owed_in[0..5] | s + CASE s WHEN '' THEN '' ELSE '、' END + o.case_no)
          + CASE WHEN size(owed_in) > 5 THEN '等' + toString(size(owed_in)) + '案' ELSE '' END
-         + '中共欠缴诉讼费' + toString(cents / 100) + '.' + right('0' + toString(cents % 100), 2) + '元，'
+         + '中共欠缴诉讼费' + toString(cents / 100) + '.' + right('0' + toString(cents % 100), 2) + '元'
+         + '（受理破产申请前未缴的诉讼费可以作为破产债权清偿，破产法解释（三）第1条第2款），'
          + CASE WHEN k.claims_deadline IS NULL THEN '本破产案件' + k.case_no + '债权申报期限不详，应及时申报债权'
                 WHEN k.claims_deadline >= $as_of THEN '应在本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '前申报债权'
-                ELSE '本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '已过，应尽快补充申报' END
-         + '。' AS message
+                ELSE '本破产案件' + k.case_no + '债权申报期限' + toString(k.claims_deadline) + '已过，应在最后分配前补充申报（企业破产法第56条）' END
+         + '。建议核实欠费金额后由各案承办部门向管理人申报。' AS message
 ORDER BY case_no, party_uid

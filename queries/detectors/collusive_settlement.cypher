@@ -116,5 +116,7 @@ RETURN a.case_no AS case_no,
        0.4 + 0.2 * head(found).signs AS score,
        '被执行人' + p.name + '在本案' + a.case_no + '立案后，' + head(found).detail
          + CASE WHEN size(found) > 1 THEN '（另有' + toString(size(found) - 1) + '项类似和解）' ELSE '' END
-         + '，涉嫌恶意串通、以和解方式转移债权逃避执行。' AS message
+         + '，存在以和解方式转移债权、逃避执行的可能（执行和解可以变更收款人，向他人付款只是迹象，不是证据）。'
+         + '建议核实：冻结其在他案中的债权或执行款，传唤被执行人询问和解情况，告知申请执行人可依民法典第538条行使撤销权；'
+         + '查证属实的，可依民诉法第116条罚款、拘留，或移送拒不执行判决、裁定罪线索。' AS message
 ORDER BY case_no, party_uid

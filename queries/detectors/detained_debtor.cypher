@@ -22,5 +22,6 @@ RETURN a.case_no AS case_no,
          + CASE d.kind WHEN 'imprisonment' THEN '在监狱服刑' WHEN 'compulsory_isolation' THEN '被强制隔离戒毒' ELSE '被羁押' END
          + CASE WHEN d.facility IS NULL THEN '' ELSE '（' + d.facility + '）' END
          + CASE WHEN d.end_on IS NULL THEN '，释放日期不详' ELSE '，预计' + toString(d.end_on) + '释放' END
-         + '，本案' + a.case_no + '的送达及限制消费等措施应相应调整。' AS message
+         + '。建议本案' + a.case_no + '的文书通过其所在监所或强制性教育机构转交送达（民诉法第93条），向其询问财产情况，'
+         + '复查拘留、限制消费及失信名单措施是否仍有必要；确无财产可供执行的，可考虑终结本次执行程序。' AS message
 ORDER BY case_no, party_uid

@@ -32,6 +32,7 @@ RETURN a.case_no AS case_no,
          + CASE WHEN top.disbursed IS NULL THEN '至今' + toString(top.held) + '天仍未发放'
                 ELSE '迟至' + toString(top.disbursed) + '（第' + toString(top.held) + '天）才发放' END
          + CASE WHEN p IS NULL THEN '' ELSE '给申请执行人' + p.name END
-         + '，超过' + toString($max_days) + '天的发放期限'
-         + CASE WHEN size(found) > 1 THEN '（共' + toString(size(found)) + '笔）' ELSE '' END + '。' AS message
+         + '，超过' + toString($max_days) + '天的管理期限'
+         + CASE WHEN size(found) > 1 THEN '（共' + toString(size(found)) + '笔）' ELSE '' END
+         + '。请核查是否经批准延缓发放；未经批准的，建议尽快发放。' AS message
 ORDER BY case_no

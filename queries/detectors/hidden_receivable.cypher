@@ -65,6 +65,10 @@ RETURN a.case_no AS case_no,
          + CASE WHEN size(claims) = 0 THEN ''
                 ELSE '，但其在' + reduce(s = '', b IN claims | s + CASE s WHEN '' THEN '' ELSE '、' END + b.case_no)
                      + '中为申请执行人，对他人享有未受偿债权'
+                     + CASE WHEN any(b IN claims WHERE b.status = 'terminated_no_assets')
+                            THEN '（其中' + reduce(s = '', b IN [b IN claims WHERE b.status = 'terminated_no_assets'] | s + CASE s WHEN '' THEN '' ELSE '、' END + b.case_no)
+                                 + '已终结本次执行，该债权实际可实现的价值可能低于账面金额）'
+                            ELSE '' END
                      + CASE WHEN reduce(t = 0.0, b IN claims | t + coalesce(b.amount - coalesce(b.amount_paid, 0.0), 0.0)) > 0
                             THEN toString(toInteger(round(reduce(t = 0.0, b IN claims | t + coalesce(b.amount - coalesce(b.amount_paid, 0.0), 0.0))))) + '元'
                             ELSE '' END END
@@ -76,5 +80,6 @@ RETURN a.case_no AS case_no,
                      + CASE WHEN size(owing) = 0 THEN ''
                             ELSE '，债务人为' + reduce(s = '', o IN owing | s + CASE s WHEN '' THEN '' ELSE '、' END + o.name) END
            END
-         + '，可依法冻结、提取其对他人的到期债权。' AS message
+         + '，存在可供执行的他案债权或对他人债权的可能。建议核实后依民诉法解释第499条裁定冻结该债权，并通知该他人向申请执行人履行'
+         + CASE WHEN size(claims) > 0 THEN '，或商请他案执行法院对执行到位的款项予以留存' ELSE '' END + '。' AS message
 ORDER BY case_no, party_uid

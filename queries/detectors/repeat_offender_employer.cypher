@@ -51,5 +51,6 @@ RETURN null AS case_no,
          + CASE WHEN size(sisters) = 0 THEN ''
                 ELSE '，关联企业' + reduce(s = '', x IN sisters[0..5] | s + CASE s WHEN '' THEN '' ELSE '、' END + x.name)
                      + CASE WHEN size(sisters) > 5 THEN '等' ELSE '' END END
-         + '，系重复拖欠劳动报酬，可考虑执行转破产审查。' AS message
+         + '，存在重复拖欠劳动报酬的可能。建议征询申请执行人或被执行人是否书面同意执行转破产审查（民诉法解释第511条），'
+         + '向劳动人事争议仲裁委员会或人社部门发送司法建议；发现拒不支付劳动报酬犯罪线索的（刑法第276条之一），依法移送。' AS message
 ORDER BY party_uid

@@ -104,5 +104,6 @@ RETURN a.case_no AS case_no,
        CASE WHEN 0.4 + 0.2 * head(found).signs > 1 THEN 1.0 ELSE 0.4 + 0.2 * head(found).signs END AS score,
        '被执行人' + p.name + head(found).detail
          + CASE WHEN size(found) > 1 THEN '（另有' + toString(size(found) - 1) + '笔可疑转让）' ELSE '' END
-         + '，本案' + a.case_no + '于' + toString(a.filed_on) + '立案，涉嫌无偿或低价转让财产逃避执行，可告知申请执行人行使撤销权。' AS message
+         + '，本案' + a.case_no + '于' + toString(a.filed_on) + '立案，存在转移财产、逃避执行的可能。'
+         + '建议告知申请执行人可依民法典第538条、第539条行使撤销权（自知道撤销事由之日起一年内，民法典第541条）。' AS message
 ORDER BY case_no, party_uid
