@@ -138,38 +138,39 @@ def test_alert_list_filters_and_pagination(stories: Api) -> None:
     scores = [a["score"] for a in everything["items"]]
     assert scores == sorted(scores, reverse=True)
 
-    # the ten alerts of the stories, two per page: five pages
+    # the eleven alerts of the stories, two per page: six pages, the last holding one
     seen: list[str] = []
-    for page in (1, 2, 3, 4, 5):
+    for page in (1, 2, 3, 4, 5, 6):
         res = stories.get("/api/v1/alerts", params={"page": page, "page_size": 2}).json()
-        assert res["total"] == 10 and res["page"] == page and res["page_size"] == 2
-        assert res["has_more"] == (page < 5)
+        assert res["total"] == 11 and res["page"] == page and res["page_size"] == 2
+        assert res["has_more"] == (page < 6) and len(res["items"]) == (1 if page == 6 else 2)
         seen += [a["key"] for a in res["items"]]
     assert seen == [a["key"] for a in everything["items"]]
 
     by_detector = stories.get("/api/v1/alerts", params={"detector": "detained_debtor"}).json()
     assert by_detector["total"] == 1 and by_detector["items"][0]["case_no"] == "(2024)沪0109执88号"
-    # Xuhui's cases: 张伟's (two alerts), 孙丽's restriction, 吴建华's auction, 郑红's revoked judgment
+    # Xuhui's cases: 张伟's (two alerts), 孙丽's restriction, 吴建华's auction, 郑红's revoked judgment, and
+    # 周明's 终本 case with the car Hongkou's export records
     by_court = stories.get("/api/v1/alerts", params={"court": "沪0104"}).json()
     assert {(a["detector"], a["case_no"]) for a in by_court["items"]} == {
         ("hidden_receivable", XUHUI_CASE), ("collusive_settlement", XUHUI_CASE),
         ("restriction_not_lifted", "(2024)沪0104执456号"), ("auction_delay", "(2023)沪0104执3456号"),
-        ("retrial_not_terminated", "(2023)沪0104执789号")}
+        ("retrial_not_terminated", "(2023)沪0104执789号"), ("terminated_case_assets", "(2023)沪0104执4567号")}
     # Hongkou's: 李娜's detention, 黄丽's money, 孙浩's transfer
     by_court = stories.get("/api/v1/alerts", params={"court": "沪0109"}).json()
     assert {a["detector"] for a in by_court["items"]} == {"detained_debtor", "funds_not_disbursed",
                                                           "suspicious_asset_transfer"}
     assert stories.get("/api/v1/alerts", params={"status": ["acknowledged", "confirmed"]}).json()["total"] == 0
-    assert stories.get("/api/v1/alerts", params={"status": "new"}).json()["total"] == 10
+    assert stories.get("/api/v1/alerts", params={"status": "new"}).json()["total"] == 11
     top = max(scores)
     assert stories.get("/api/v1/alerts", params={"min_score": top}).json()["total"] == scores.count(top)
-    # expected.json's scores: 1.0 (李娜, 宏达), 0.92 (张伟), 0.8 (孙浩), 0.7 (黄丽, 郑红), 0.65 (孙丽),
-    # 0.6 (张伟's settlement, 鑫源, 吴建华)
-    assert scores == [1.0, 1.0, 0.92, 0.8, 0.7, 0.7, 0.65, 0.6, 0.6, 0.6]
-    assert stories.get("/api/v1/alerts", params={"min_score": 0.7}).json()["total"] == 6
+    # expected.json's scores: 1.0 (李娜, 宏达), 0.92 (张伟), 0.885 (周明's car), 0.8 (孙浩), 0.7 (黄丽, 郑红),
+    # 0.65 (孙丽), 0.6 (张伟's settlement, 鑫源, 吴建华)
+    assert scores == [1.0, 1.0, 0.92, 0.885, 0.8, 0.7, 0.7, 0.65, 0.6, 0.6, 0.6]
+    assert stories.get("/api/v1/alerts", params={"min_score": 0.7}).json()["total"] == 7
     today = STORED_AT.date()
     assert stories.get("/api/v1/alerts", params={"since": today.isoformat(),
-                                                 "until": today.isoformat()}).json()["total"] == 10
+                                                 "until": today.isoformat()}).json()["total"] == 11
     assert stories.get("/api/v1/alerts", params={"until": (today - dt.timedelta(days=1)).isoformat()}
                        ).json()["total"] == 0
 
@@ -249,10 +250,10 @@ def test_detect_runs_the_detectors_as_of_and_stores_the_alerts(api: Api, tmp_pat
     res = api.post("/api/v1/detect", json={"as_of": AS_OF.isoformat()})
     assert res.status_code == 200, res.text
     body = res.json()
-    assert body["as_of"] == "2024-06-28" and body["stored"] == 10 and body["resolved"] == 0
-    assert len(body["runs"]) == 10 and all(r["error"] is None for r in body["runs"])
+    assert body["as_of"] == "2024-06-28" and body["stored"] == 11 and body["resolved"] == 0
+    assert len(body["runs"]) == 11 and all(r["error"] is None for r in body["runs"])
     assert {r["detector"] for r in body["runs"] if r["alerts"]} == {a["detector"] for a in EXPECTED["alerts"]}
-    assert api.get("/api/v1/alerts").json()["total"] == 10
+    assert api.get("/api/v1/alerts").json()["total"] == 11
     assert {a["detector"] for a in api.get(f"/api/v1/cases/{XUHUI_CASE}/alerts", role="case_system").json()} == {
         "hidden_receivable", "collusive_settlement"}
 

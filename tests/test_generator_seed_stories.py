@@ -32,11 +32,13 @@ def test_seed_story_alerts_depend_on_the_date() -> None:
     """After 李娜's release there is no detention alert; two years on, the labor cases fall out of the window.
 
     Nothing in the other stories ends by then: the restriction stays, the money stays unpaid, the auction
-    without a result, the enforcement on a revoked judgment and 孙浩's open case all go on."""
+    without a result, the enforcement on a revoked judgment, 孙浩's open case and 周明's 终本 case with his car
+    on record all go on."""
     exports = [STORIES / name for name in ("sh0104-xuhui", "sh0109-hongkou", "sh03-third-intermediate")]
     late = {a["detector"] for a in evaluate_exports(exports, dt.date(2026, 12, 1)).alerts}
     assert late == {"hidden_receivable", "collusive_settlement", "bankrupt_unpaid_fees", "restriction_not_lifted",
-                    "funds_not_disbursed", "auction_delay", "retrial_not_terminated", "suspicious_asset_transfer"}
+                    "funds_not_disbursed", "auction_delay", "retrial_not_terminated", "suspicious_asset_transfer",
+                    "terminated_case_assets"}
 
 
 @pytest.mark.parametrize(("name", "encoding"), [("sh0104-xuhui", "utf-8"), ("sh0109-hongkou", "gb18030"),

@@ -18,13 +18,14 @@ DETECTORS = {
     "hidden_receivable": ("case", ["499", "45"]),
     "collusive_settlement": ("case", ["154", "法释〔2018〕3号", "313"]),
     "repeat_offender_employer": ("party", ["511", "514"]),
-    "detained_debtor": ("case", ["送达"]),
+    "detained_debtor": ("case", ["第93条"]),
     "restriction_not_lifted": ("case", ["法释〔2017〕7号", "第10条", "第9条"]),
     "funds_not_disbursed": ("case", ["法发〔2017〕6号"]),
     "auction_delay": ("case", ["法释〔2016〕18号", "法释〔2018〕15号"]),
     "retrial_not_terminated": ("case", ["268"]),
     "bankrupt_unpaid_fees": ("case", ["（三）", "第1条"]),
     "suspicious_asset_transfer": ("case", ["538", "539"]),
+    "terminated_case_assets": ("case", ["法〔2016〕373号", "第517条"]),
 }
 THRESHOLDS = {
     "collusive_settlement": {"max_settled_ratio": 0.5},

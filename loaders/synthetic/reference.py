@@ -51,12 +51,14 @@ DETECTORS = (
     "retrial_not_terminated",
     "bankrupt_unpaid_fees",
     "suspicious_asset_transfer",
+    "terminated_case_assets",
 )
 OPEN = frozenset({"pending", "suspended", "terminated_no_assets"})
 ENDED = frozenset({"concluded", "terminated", "withdrawn"})  # restriction_not_lifted (spec 1.1): closed_on is the day
 REVISED = frozenset({"revoked", "amended"})  # retrial outcomes that leave an enforcement without its basis (spec 1.1)
 NOT_STILL_RUNNING = frozenset({"terminated", "concluded", "withdrawn"})
 RESTRICTIONS = frozenset({"consumption_restriction", "dishonest_list"})
+PROPERTY = frozenset({"real_estate", "vehicle", "bank_account", "securities", "equity"})  # terminated_case_assets
 
 # Default thresholds of detectors.md.
 SETTLEMENT_RATIO = 0.5
@@ -191,6 +193,8 @@ class Evaluator:
         self.ap_case = array("q")
         self.ap_owed = array("d")
         self.receivables: list[tuple[int, str | None, float | None]] = []  # (owner, asset id, value)
+        self.property: dict[int, list[tuple[str | None, float | None]]] = defaultdict(list)  # owner → (asset id, value)
+        self.zhongben: list[tuple[int, tuple[int, ...], float]] = []  # 终本 cases: (case, respondents, outstanding)
         self.settled: list[_Settled] = []
         self.transfers: list[tuple[int, int, int, int, str | None]] = []  # (from, to, ordinal, bits 1 cheap 2 gift, asset id)
         self.fee_entity = array("q")
@@ -238,6 +242,8 @@ class Evaluator:
             self.link_b.append(b)
 
     def add_asset(self, owner: int, kind: str, asset_id: str | None = None, value: float | None = None) -> None:
+        if kind in PROPERTY and (value is None or value > 0):
+            self.property[owner].append((asset_id, value))
         if kind == "receivable":
             self._flag(owner, RECEIVABLE)
             self.receivables.append((owner, asset_id, value))
@@ -285,6 +291,9 @@ class Evaluator:
             return
         remaining = None if case.amount is None else case.amount - (case.paid or 0.0)
         outstanding = remaining is None or remaining > 0
+        if (case.status == "terminated_no_assets" and outstanding and case.filed <= self.as_of
+                and (case.closed is None or case.closed <= self.as_of)):
+            self.zhongben.append((case.code, respondents, math.nan if remaining is None else remaining))
         if case.status in OPEN:
             bits = (1 if outstanding else 0) | (2 if case.labor else 0)
             for entity in respondents:
@@ -558,6 +567,19 @@ class Evaluator:
                 if self._flags_of(entity) & COMPANY and owed_in:
                     score = 1.0 if deadline is None or deadline >= self.as_of else 0.7
                     finding("bankrupt_unpaid_fees", case, entity, score, {("case", c) for c in owed_in})
+
+        # 终本 cases whose debtor owns property some export recorded (terminated_case_assets, spec 1.1).
+        for case, respondents, owed in self.zhongben:
+            for entity in respondents:
+                held = self.property.get(entity)
+                if not held:
+                    continue
+                valued = sum(v for _, v in held if v is not None)
+                if math.isnan(owed) or owed <= 0 or valued == 0:
+                    score = 0.8
+                else:
+                    score = 0.6 + 0.4 * min(1.0, valued / owed)
+                finding("terminated_case_assets", case, entity, score, {("id", a) for a, _ in held if a is not None})
 
         result = []
         for (detector, case, party), by in found.items():

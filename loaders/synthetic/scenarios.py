@@ -70,6 +70,11 @@ VARIANTS: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] = {
         {"gift": bytes([P, P]), "cheap": bytes([C, C]), "sibling_fair_price": bytes([P, P]), "day_365": bytes([P, P])},
         {"long_before": bytes([P, P]), "fair_price_stranger": bytes([P, P]), "three_hops": bytes([P, P, P, P])},
     ),
+    "terminated_case_assets": (
+        {"house": bytes([P]), "car_in_other_court": bytes([P]), "company_account": bytes([C])},
+        {"account_empty": bytes([P]), "spouse_house": bytes([P, P]), "case_pending": bytes([P]),
+         "paid_in_full": bytes([C])},
+    ),
 }
 FILLER = bytes([P, P])
 
@@ -576,6 +581,44 @@ def suspicious_asset_transfer(g: Generator, s: Scenario, r: random.Random, in_x:
         g.transfer(asset, p, q, on, price, value)
 
 
+def terminated_case_assets(g: Generator, s: Scenario, r: random.Random, in_x: bool, in_y: bool) -> None:
+    """A 终本 case whose debtor has property on record — in the same court's export, or (the 小聚大 case) in
+    another court's; decoys: an empty account, the spouse's house, a case still pending, a debt paid in full."""
+    p = s.e(0)
+    as_of = g.as_of
+    if in_x:
+        filed = as_of - _days(r.randint(200, 800))
+        amount = round(r.uniform(80_000, 1_500_000), -2)
+        status = "pending" if s.variant == "case_pending" else "terminated_no_assets"
+        closed = filed + _days(r.randint(60, 150)) if status == "terminated_no_assets" else None
+        code = g.new_case("执", filed.year)
+        g.case(code, status, filed, [(_bank(g, r), "applicant", None), (p, "respondent", None)], closed=closed,
+               amount=amount, paid=amount if s.variant == "paid_in_full" else 0.0, origin=g.new_case("民初", filed.year - 1),
+               cause="金融借款合同纠纷", measures=[("consumption_restriction", p, None, filed + _days(10), None)]
+               if g.pop.kind(p) == "person" else [])
+        if s.variant == "house":
+            g.asset("real_estate", p, round(amount * r.uniform(0.5, 2.0), -3), "上海市徐汇区龙华西路房产",
+                    f"沪({filed.year})徐字不动产权第{r.randrange(10**7):07d}号")
+        elif s.variant == "company_account":
+            g.asset("bank_account", p, None, "工商银行基本户", f"1001****{r.randrange(10**4):04d}")
+        elif s.variant == "account_empty":
+            g.asset("bank_account", p, 0.0, "建设银行账户", f"6217****{r.randrange(10**4):04d}")
+        elif s.variant == "spouse_house":
+            g.relation(p, s.e(1), "spouse")
+            g.asset("real_estate", s.e(1), round(amount * 1.2, -3), "上海市徐汇区宛平南路房产", "")
+        elif s.variant in ("case_pending", "paid_in_full"):
+            g.asset("real_estate", p, round(amount * 1.5, -3), "上海市徐汇区田林路房产", "")
+        if s.planted:
+            g.expect(s.detector, code)
+        else:
+            g.decoy(s.detector, code, {"account_empty": "the only account holds nothing",
+                                       "spouse_house": "the house is the spouse's, another legal person",
+                                       "case_pending": "the case is not 终本", "paid_in_full": "nothing is owed"}[s.variant])
+    if in_y and s.variant == "car_in_other_court":
+        # another court's export records the debtor's car: property found anywhere reaches every 终本 case
+        g.asset("vehicle", p, round(r.uniform(60_000, 300_000), -3), "小型轿车", f"沪C{r.randrange(10**5):05d}")
+
+
 BUILDERS = {
     "hidden_receivable": hidden_receivable,
     "collusive_settlement": collusive_settlement,
@@ -587,4 +630,5 @@ BUILDERS = {
     "retrial_not_terminated": retrial_not_terminated,
     "bankrupt_unpaid_fees": bankrupt_unpaid_fees,
     "suspicious_asset_transfer": suspicious_asset_transfer,
+    "terminated_case_assets": terminated_case_assets,
 }
