@@ -649,3 +649,50 @@ def test_replaying_a_past_day_ignores_later_settlements_measures_payments_transf
     # on 2026-03-11 (the third working day after the closing) the measure was still in time
     assert detect(graph, "restriction_not_lifted", as_of=d("2026-03-11")) == []
     assert [a.case_no for a in detect(graph, "restriction_not_lifted", as_of=d("2026-03-12"))] == [cno(3)]
+
+
+# -- terminated_case_assets (spec 1.1) ------------------------------------------------------------------
+def test_terminated_case_assets_property_any_court_recorded_reaches_the_终本_case(graph: Graph) -> None:
+    """Positives: a house in the court's own export, a car another court's export records (小聚大), an account of
+    unknown balance. Near misses: an empty account, the spouse's house, a pending case, a debt paid in full,
+    only a receivable, a 终本 ruled after as_of."""
+    b = Builder(graph)
+    hongkou = Builder(graph, source="sh0109-hongkou")
+    b.party("creditor")
+    for n in range(1, 10):
+        b.party(f"d{n}", name=f"债务人{n}", id_number=None)
+    b.party("zhou", name="周明", id_number="310104197811204513")
+    hongkou.party("zhou-hk", name="周明", id_number="310104197811204513")  # the same legal person
+    zb = {"status": "terminated_no_assets", "closed_on": days_before(100), "amount": 100000.0}
+    b.enforcement(cno(1), "d1", "creditor", **zb)
+    b.asset("H1", "d1", "real_estate", 300000.0, description="徐汇区龙华西路房产")
+    b.enforcement(cno(2), "zhou", "creditor", **zb)
+    hongkou.asset("HK-CAR", "zhou-hk", "vehicle", 25000.0, description="小型轿车")
+    b.enforcement(cno(3), "d3", "creditor", **zb)
+    b.asset("ACC3", "d3", "bank_account")  # balance unknown
+    b.enforcement(cno(4), "d4", "creditor", **zb)
+    b.asset("ACC4", "d4", "bank_account", 0.0)  # empty
+    b.enforcement(cno(5), "d5", "creditor", **zb)
+    b.relation("d5", "d6", "spouse")
+    b.asset("H6", "d6", "real_estate", 500000.0)  # the spouse's, another legal person
+    b.enforcement(cno(7), "d7", "creditor")  # pending
+    b.asset("H7", "d7", "real_estate", 500000.0)
+    b.enforcement(cno(8), "d8", "creditor", **{**zb, "amount_paid": 100000.0})  # nothing owed
+    b.asset("H8", "d8", "real_estate", 500000.0)
+    b.enforcement(cno(9), "d9", "creditor", **zb)
+    b.asset("R9", "d9", "receivable", 80000.0)  # a receivable is hidden_receivable's
+    b.party("late")
+    b.enforcement(cno(10), "late", "creditor", **{**zb, "closed_on": d("2026-07-15")})  # 终本 after as_of
+    b.asset("H10", "late", "real_estate", 500000.0)
+
+    alerts = {a.case_no: a for a in detect(graph, "terminated_case_assets")}
+    assert set(alerts) == {cno(1), cno(2), cno(3)}
+    assert alerts[cno(1)].related == ["H1"] and alerts[cno(2)].related == ["HK-CAR"]
+    # 0.6 + 0.4 × min(1, Σ known values / outstanding); 0.8 when no value is known
+    assert alerts[cno(1)].score == 1.0  # 300000 / 100000 capped
+    assert alerts[cno(2)].score == 0.7  # 0.6 + 0.4 × 25000 / 100000
+    assert alerts[cno(3)].score == 0.8
+    car = alerts[cno(2)].message
+    assert "周明" in car and "车辆“小型轿车”（25000元，sh0109-hongkou导出记录）" in car
+    assert "终结本次执行程序" in car and "恢复执行" in car and "终本规定第9条" in car
+    assert "民诉法解释（2022年修正）第517条第2款" in alerts[cno(2)].basis

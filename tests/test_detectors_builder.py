@@ -113,11 +113,12 @@ class Builder:
               counterparty: str | None = None, description: str | None = None) -> None:
         self.graph.write(
             "MATCH (o:Party {uid: $owner}) MERGE (x:Asset {uid: $uid}) "
-            "SET x.asset_id = $aid, x.kind = $kind, x.value = $value, x.description = $description "
+            "SET x.asset_id = $aid, x.kind = $kind, x.value = $value, x.description = $description, x.sources = [$source] "
             "MERGE (o)-[:OWNS]->(x) "
             "WITH x WHERE $debtor IS NOT NULL MATCH (dp:Party {uid: $debtor}) MERGE (x)-[:OWED_BY]->(dp)",
             {"owner": self.uid(owner), "uid": f"{self.source}:{aid}", "aid": aid, "kind": kind, "value": value,
-             "description": description, "debtor": self.uid(counterparty) if counterparty else None})
+             "description": description, "debtor": self.uid(counterparty) if counterparty else None,
+             "source": self.source})
 
     def transfer(self, aid: str, from_pid: str, to_pid: str, on: dt.date, price: float | None) -> None:
         self.graph.write(
