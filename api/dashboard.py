@@ -1,5 +1,6 @@
 """What the judges' dashboard and alert inbox count: alerts per detector and court, repeat-offender
-employers, 终本 cases with hidden receivables per court, a party's alerts, the inbox's last visit.
+employers, 终本 cases with hidden receivables and with property on record per court, a party's alerts, the
+inbox's last visit.
 
 Library functions over .cypher files in queries/pages/; the web pages call them, nothing else
 computes these numbers.
@@ -29,6 +30,7 @@ class DashboardCounts:
     per_detector: list[tuple[str, int]] = field(default_factory=list)
     per_court: list[tuple[str, int]] = field(default_factory=list)
     hidden_receivables_by_court: list[tuple[str, int]] = field(default_factory=list)
+    property_in_terminated_by_court: list[tuple[str, int]] = field(default_factory=list)  # terminated_case_assets
     repeat_employers: list[dict[str, Any]] = field(default_factory=list)
     courts: list[tuple[str, str]] = field(default_factory=list)  # (court_code, court name) seen in alerts
     total: int = 0
@@ -42,6 +44,7 @@ def dashboard_counts(graph: Graph, statuses: tuple[str, ...] = OPEN_ALERT_STATUS
     per_detector: Counter[str] = Counter()
     per_court: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
+    zhongben: Counter[str] = Counter()
     names: dict[str, str] = {}
     for row in rows:
         court = row["court"] or row["court_code"] or NO_COURT
@@ -51,11 +54,14 @@ def dashboard_counts(graph: Graph, statuses: tuple[str, ...] = OPEN_ALERT_STATUS
         per_court[court] += row["n"]
         if row["detector"] == "hidden_receivable":
             hidden[court] += row["n"]
+        elif row["detector"] == "terminated_case_assets":
+            zhongben[court] += row["n"]
     top = [plain(r) for r in graph.read(statement("pages/repeat_employers"),
                                         {"statuses": list(statuses), "limit": employers})]
     return DashboardCounts(
         per_detector=per_detector.most_common(), per_court=per_court.most_common(),
-        hidden_receivables_by_court=hidden.most_common(), repeat_employers=top,
+        hidden_receivables_by_court=hidden.most_common(), property_in_terminated_by_court=zhongben.most_common(),
+        repeat_employers=top,
         courts=sorted(names.items()), total=sum(per_detector.values()))
 
 

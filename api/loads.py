@@ -247,4 +247,10 @@ def list_loads(data_dir: Path, limit: int = 50) -> list[dict[str, Any]]:
         return []
     ids = sorted((p.name for p in base.iterdir() if LOAD_ID.match(p.name) and (p / SUMMARY_FILE).is_file()),
                  reverse=True)
-    return [load_record(data_dir, i) for i in ids[:limit]]
+    # ids order by the second; loads within one second are ordered by their recorded time (microseconds)
+    cut = limit
+    while 0 < cut < len(ids) and ids[cut][:16] == ids[cut - 1][:16]:
+        cut += 1
+    records = sorted((load_record(data_dir, i) for i in ids[:cut]), key=lambda r: (r["uploaded_at"], r["load_id"]),
+                     reverse=True)
+    return records[:limit]

@@ -233,7 +233,8 @@ def test_a_snapshot_upload_retires_what_the_export_dropped_and_the_case_page_sho
 
     # a snapshot that drops most of the court's facts is refused, and nothing is written
     before = api.graph.counts()
-    bare = {k: v for k, v in files.items() if k.rsplit("/", 1)[1] in ("parties.csv", "cases.csv")}
+    bare = {k: v for k, v in files.items() if k.rsplit("/", 1)[1] == "parties.csv"}
+    bare["sh0104-xuhui/cases.csv"] = files["sh0104-xuhui/cases.csv"].splitlines(keepends=True)[0]  # header only
     bare["sh0104-xuhui/case_parties.csv"] = b"case_no,party_id,role\n"
     refused = api.post("/api/v1/loads", data={"snapshot": "true"}, files={"file": ("x.zip", zipped(bare), "application/zip")})
     assert refused.status_code == 409 and "allow_mass_retire" in refused.json()["detail"].replace("--allow-mass-retire", "allow_mass_retire")

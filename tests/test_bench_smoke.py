@@ -107,7 +107,7 @@ def test_driver_variants_load_the_same_graph_and_are_reported(graph: Graph, tmp_
 def test_a_loaded_step_refuses_a_graph_of_another_dataset(graph: Graph, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBTGRAPH_BENCH_DATA", str(tmp_path))
-    small, other = common.dataset(200), common.dataset(250)
+    small, other = common.dataset(300), common.dataset(350)
     truth = common.read_truth(small)
     common.load_dataset(graph, small, truth)
     common.check_loaded(graph, truth)  # the dataset it holds: accepted

@@ -120,3 +120,12 @@ def test_the_api_the_page_and_the_jsonl_show_the_same_citations(graph: Graph, tm
     assert out.exit_code == 0, out.output
     (line,) = [json.loads(x) for x in out.stdout.splitlines()]
     assert [c["text"] for c in line["citations"]] == expected and line["basis"] == "；".join(expected)
+
+
+def test_the_detectors_doc_lists_every_detector_with_its_citations(registry: Registry) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "detectors.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in doc.splitlines() if line.startswith("| `")}
+    for q in registry.detectors():
+        assert q.name in rows, f"docs/detectors.md has no row for {q.name}"
+        for c in q.citations:
+            assert c.text() in rows[q.name], f"docs/detectors.md: {q.name} lacks {c.text()}"

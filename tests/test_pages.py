@@ -237,11 +237,11 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     client = site.client("admin")
     page = client.get("/web/alerts").text
     open_total = int(re.search(r'data-testid="alert-total">(\d+)<', page).group(1))
-    # the ten alerts of the seed stories' expected.json (the XSS export raises none), less those an earlier
+    # the eleven alerts of the seed stories' expected.json (the XSS export raises none), less those an earlier
     # test of this module decided
     decided = site.graph.read("MATCH (al:Alert) WHERE al.status IN $decided RETURN count(al) AS n",
                               {"decided": ["confirmed", "dismissed"]})
-    assert open_total == 10 - decided[0]["n"]
+    assert open_total == 11 - decided[0]["n"]
     new_since = re.search(r'data-testid="new-since">.*?<b>(\d+)</b>', page, re.S)
     assert new_since and int(new_since.group(1)) == open_total
     assert page.count('class="badge fresh"') == open_total
@@ -249,7 +249,7 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     assert re.search(r'data-testid="new-since">.*?<b>0</b>', again, re.S)  # the visit was remembered
     assert 'class="badge fresh"' not in again
     everything = client.get("/web/alerts?status=all").text
-    assert int(re.search(r'data-testid="alert-total">(\d+)<', everything).group(1)) == 10
+    assert int(re.search(r'data-testid="alert-total">(\d+)<', everything).group(1)) == 11
     only = client.get("/web/alerts?detector=detained_debtor&status=all").text
     assert "(2024)沪0109执88号" in only and H.ZHANG_WEI_CASE not in only
     court = client.get("/web/alerts?court=" + quote("沪0104") + "&status=all").text
@@ -269,7 +269,7 @@ def test_inbox_filters_counts_and_new_since_last_visit(site: Site) -> None:
     by_date = client.get("/web/alerts?status=all&sort=last_seen&order=asc").text
     assert '<option value="last_seen" selected>' in by_date and '<option value="asc" selected>' in by_date
     shown = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)', by_date)
-    assert len(shown) == 10 and shown == sorted(shown)
+    assert len(shown) == 11 and shown == sorted(shown)
     newest = re.findall(r'<td style="white-space:nowrap">(2026-03-\d\d)',
                         client.get("/web/alerts?status=all&sort=last_seen").text)
     assert newest == sorted(shown, reverse=True)
@@ -314,17 +314,19 @@ def test_paths_are_explained_and_drawn(site: Site) -> None:
     assert "未能唯一确定当事人" in unknown
 
 
-def test_dashboard_draws_the_four_charts_from_the_alert_store(site: Site) -> None:
+def test_dashboard_draws_the_five_charts_from_the_alert_store(site: Site) -> None:
     counts = dashboard_counts(site.graph)
-    # the seed stories raise one alert of each of the ten detectors
+    # the seed stories raise one alert of each of the eleven detectors
     assert dict(counts.per_detector) == {
         "hidden_receivable": 1, "collusive_settlement": 1, "repeat_offender_employer": 1, "detained_debtor": 1,
         "restriction_not_lifted": 1, "funds_not_disbursed": 1, "auction_delay": 1, "retrial_not_terminated": 1,
-        "bankrupt_unpaid_fees": 1, "suspicious_asset_transfer": 1}
+        "bankrupt_unpaid_fees": 1, "suspicious_asset_transfer": 1, "terminated_case_assets": 1}
     assert counts.repeat_employers[0]["name"] == "上海鑫源建筑工程有限公司" and counts.repeat_employers[0]["cases"] == 3
     assert dict(counts.hidden_receivables_by_court) == {"上海市徐汇区人民法院": 1}
+    # 周明's 终本 case in Xuhui, with the car Hongkou's export records
+    assert dict(counts.property_in_terminated_by_court) == {"上海市徐汇区人民法院": 1}
     page = site.client("judge").get("/web/dashboard").text
-    assert page.count("<svg") == 4 and "各类预警数量" in page and "上海鑫源建筑工程有限公司" in page
+    assert page.count("<svg") == 5 and "终本案件有财产记录" in page and "各类预警数量" in page and "上海鑫源建筑工程有限公司" in page
     assert "http://www.w3.org/2000/svg" in page  # the SVG namespace, inline: no image request
 
 

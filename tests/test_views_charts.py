@@ -58,7 +58,8 @@ def test_detector_chart_uses_chinese_names() -> None:
 
 def test_every_dashboard_chart_renders() -> None:
     rows = [("北京市朝阳区人民法院", 4), ("石家庄市长安区人民法院", 2)]
-    for render in (charts.alerts_per_court, charts.repeat_offender_employers, charts.hidden_receivables_by_court):
+    for render in (charts.alerts_per_court, charts.repeat_offender_employers, charts.hidden_receivables_by_court,
+                   charts.property_in_terminated_by_court):
         assert "北京市朝阳区人民法院" in texts(render(rows))
     money = texts(charts.amounts_by_label([("甲", 123_456_789.0)], "未履行金额"))
     assert "1.23亿" in money

@@ -189,6 +189,11 @@ def hidden_receivables_by_court(data: Pairs) -> str:
     return bar_chart_svg(data, "终本案件中发现他案债权（按法院）", value_label="案件数", color="#d62828")
 
 
+def property_in_terminated_by_court(data: Pairs) -> str:
+    """终本 cases whose debtor has property on record in some export (terminated_case_assets), by court."""
+    return bar_chart_svg(data, "终本案件有财产记录（按法院，小聚大）", value_label="案件数", color="#2a9d8f")
+
+
 def amounts_by_label(data: Pairs, title: str) -> str:
     """Money per label (e.g. outstanding by court), with 万/亿 ticks."""
     return bar_chart_svg(data, title, value_label="金额", value_format=money_short)

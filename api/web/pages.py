@@ -550,7 +550,8 @@ def paths_page(request: Request, principal: P,
 
 @router.get("/dashboard")
 def dashboard(request: Request, principal: Annotated[Principal, require("alerts:read")]) -> HTMLResponse:
-    """Alerts per detector and court, repeat-offender employers, 终本 cases with hidden receivables by court."""
+    """Alerts per detector and court, repeat-offender employers, 终本 cases with hidden receivables and with
+    property on record, by court."""
     audit(request, principal, "dashboard.read", None, {"via": "web"})  # it names employers
     graph = _graph(request)
     counts = dashboard_counts(graph)
@@ -560,6 +561,7 @@ def dashboard(request: Request, principal: Annotated[Principal, require("alerts:
         charts.alerts_per_court(counts.per_court),
         charts.repeat_offender_employers([(e["name"], e["cases"]) for e in counts.repeat_employers]),
         charts.hidden_receivables_by_court(counts.hidden_receivables_by_court),
+        charts.property_in_terminated_by_court(counts.property_in_terminated_by_court),
     ]
     totals = {s: sum(row[s] for row in stats) for s in STATUSES}
     return render(request, "dashboard.html.j2", charts=[Markup(svg) for svg in svgs], counts=counts, totals=totals,
