@@ -528,8 +528,32 @@ def test_bankrupt_company_owing_fees_in_other_cases(graph: Graph) -> None:
     b.case("(2025)沪0104民初13号", kind="civil", status="concluded")
     b.role("unknown", "(2025)沪0104民初13号", "defendant", fees_unpaid=200.0)
 
+    # the debtor filed for its own bankruptcy: it is K's applicant and K has no respondent
+    b.party("self", kind="company", name="自行申请公司")
+    b.case("(2026)沪03破7号", kind="bankruptcy")
+    b.role("self", "(2026)沪03破7号", "applicant")
+    b.case("(2025)沪0104民初14号", kind="civil", status="concluded")
+    b.role("self", "(2025)沪0104民初14号", "defendant", fees_unpaid=150.0)
+    # near miss: a creditor company applied against another company; the creditor owes fees, the debtor none
+    b.party("cred", kind="company")
+    b.party("debtor8", kind="company")
+    b.case("(2026)沪03破8号", kind="bankruptcy")
+    b.role("cred", "(2026)沪03破8号", "applicant")
+    b.role("debtor8", "(2026)沪03破8号", "respondent")
+    b.case("(2025)沪0104民初15号", kind="civil", status="concluded")
+    b.role("cred", "(2025)沪0104民初15号", "plaintiff", fees_unpaid=120.0)
+    # an application still under review (破申): file once it is accepted
+    b.party("applied", kind="company")
+    b.case("(2026)沪03破申1号", kind="bankruptcy")
+    graph.write("MATCH (c:Case {case_no: '(2026)沪03破申1号'}) SET c.type_code = '破申'")
+    b.role("applied", "(2026)沪03破申1号", "respondent")
+    b.case("(2025)沪0104民初16号", kind="civil", status="concluded")
+    b.role("applied", "(2025)沪0104民初16号", "defendant", fees_unpaid=80.0)
+
     alerts = {a.case_no: a for a in detect(graph, "bankrupt_unpaid_fees")}
-    assert set(alerts) == {k, "(2026)沪03破5号", "(2026)沪03破6号"}
+    assert set(alerts) == {k, "(2026)沪03破5号", "(2026)沪03破6号", "(2026)沪03破7号", "(2026)沪03破申1号"}
+    assert alerts["(2026)沪03破7号"].related == ["(2025)沪0104民初14号"] and "自行申请公司" in alerts["(2026)沪03破7号"].message
+    assert "破产申请审查" in alerts["(2026)沪03破申1号"].message and "受理后" in alerts["(2026)沪03破申1号"].message
     alert = alerts[k]
     assert alert.related == ["(2025)沪0104民初7号", "(2025)沪0104民初8号"]
     assert "800.50元" in alert.message and "2026-09-30" in alert.message

@@ -284,8 +284,9 @@ class Evaluator:
                 self.revoked[case.origin].append((case.closed, case.code))
             return
         if case.kind == "bankruptcy":
-            if case.status == "pending":
-                self.bankruptcies.extend((case.code, e, case.claims_deadline) for e in respondents)
+            if case.status == "pending":  # the debtor: the respondent, or the applicant of its own filing
+                debtors = respondents or applicants
+                self.bankruptcies.extend((case.code, e, case.claims_deadline) for e in debtors)
             return
         if case.kind != "enforcement":
             return

@@ -63,8 +63,9 @@ VARIANTS: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] = {
         {"upheld": bytes([P]), "revoked_30_days_ago": bytes([P]), "terminated": bytes([C])},
     ),
     "bankrupt_unpaid_fees": (
-        {"fees_elsewhere": bytes([C]), "fees_in_two_cases": bytes([C])},
-        {"bankruptcy_concluded": bytes([C]), "fees_zero": bytes([C]), "fees_only_in_bankruptcy": bytes([C])},
+        {"fees_elsewhere": bytes([C]), "fees_in_two_cases": bytes([C]), "self_filed": bytes([C])},
+        {"bankruptcy_concluded": bytes([C]), "fees_zero": bytes([C]), "fees_only_in_bankruptcy": bytes([C]),
+         "creditor_owes": bytes([C, C])},
     ),
     "suspicious_asset_transfer": (
         {"gift": bytes([P, P]), "cheap": bytes([C, C]), "sibling_fair_price": bytes([P, P]), "day_365": bytes([P, P])},
@@ -519,23 +520,32 @@ def retrial_not_terminated(g: Generator, s: Scenario, r: random.Random, in_x: bo
 def bankrupt_unpaid_fees(g: Generator, s: Scenario, r: random.Random, in_x: bool, in_y: bool) -> None:
     company = s.e(0)
     as_of = g.as_of
-    g.status_override[company] = "bankrupt"
+    g.status_override[s.e(1) if s.variant == "creditor_owes" else company] = "bankrupt"
     if in_x:
         filed = as_of - _days(r.randint(60, 400))
         status = "concluded" if s.variant == "bankruptcy_concluded" else "pending"
         closed = as_of - _days(r.randint(5, 40)) if status == "concluded" else None
         fees = round(r.uniform(2_000, 40_000), 2) if s.variant == "fees_only_in_bankruptcy" else None
         code = g.new_case("破", filed.year)
-        g.case(code, status, filed, [(_bank(g, r), "applicant", None), (company, "respondent", fees),
-                                     (g.pop.firms0 + r.randrange(4), "administrator", None)],
-               closed=closed, claims_deadline=filed + _days(r.randint(30, 90)), cause="破产清算")
+        if s.variant == "self_filed":  # the company filed for its own bankruptcy: no respondent
+            parties = [(company, "applicant", None), (g.pop.firms0 + r.randrange(4), "administrator", None)]
+        elif s.variant == "creditor_owes":  # the applying creditor (not the debtor) owes fees elsewhere
+            parties = [(company, "applicant", None), (s.e(1), "respondent", None),
+                       (g.pop.firms0 + r.randrange(4), "administrator", None)]
+        else:
+            parties = [(_bank(g, r), "applicant", None), (company, "respondent", fees),
+                       (g.pop.firms0 + r.randrange(4), "administrator", None)]
+        g.case(code, status, filed, parties, closed=closed, claims_deadline=filed + _days(r.randint(30, 90)),
+               cause="破产清算")
         g.relation(g.pop.legal_representative(company), company, "legal_representative")
         if s.planted:
             g.expect(s.detector, code)
         else:
             g.decoy(s.detector, code, {"bankruptcy_concluded": "the bankruptcy is concluded",
                                        "fees_zero": "fees_unpaid is 0 in the other cases",
-                                       "fees_only_in_bankruptcy": "the fees are owed in the bankruptcy case itself"}[s.variant])
+                                       "fees_only_in_bankruptcy": "the fees are owed in the bankruptcy case itself",
+                                       "creditor_owes": "the company owing fees applied as a creditor; the debtor is "
+                                                        "another company"}[s.variant])
     if in_y and s.variant != "fees_only_in_bankruptcy":
         for _ in range(2 if s.variant == "fees_in_two_cases" else 1):
             judged = as_of - _days(r.randint(400, 1200))
