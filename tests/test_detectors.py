@@ -59,6 +59,9 @@ def test_hidden_receivable_claim_in_another_open_case_and_receivable(graph: Grap
     assert one.score == 0.76
     receivable = alerts[cno(3)]
     assert receivable.related == ["R1"] and "李四" in receivable.message and "R1" in receivable.message
+    # a prompt with the next step (issue #23): freeze the claim and notify the third party (民诉法解释 art. 499)
+    assert "存在" in receivable.message and "冻结该债权" in receivable.message and "第499条" in receivable.message
+    assert "涉嫌" not in receivable.message and "到期债权" not in receivable.message  # no due date is known
     # 0.6 + 0.4 × min(1, receivable value / outstanding of A) = 0.6 + 0.4 × (30000 / 100000) = 0.72
     assert receivable.score == 0.72
     # A's outstanding unknown: 0.8
@@ -145,6 +148,9 @@ def test_collusive_settlement_rules_and_near_misses(graph: Graph) -> None:
     assert set(alerts) == {a50, aorig, apay, atwo, a2s, a3s}
     assert alerts[a50].related == [b50] and "50%" in alerts[a50].message
     assert alerts[apay].related == sorted([bpay, "friend"]) and "朋友" in alerts[apay].message
+    # a third-party payee is a sign, not proof; the next steps: freeze, summon, 撤销权, fines or 拒执 referral
+    assert "只是迹象" in alerts[apay].message and "传唤被执行人" in alerts[apay].message
+    assert "撤销权" in alerts[apay].message and "民诉法第116条" in alerts[apay].message
     assert set(alerts[atwo].related) == {btwo, "2h-q", "2h-spouse"}
     # 0.4 + 0.2 × signs: one sign each (cheap; cheap against B's outstanding; paid to another; linked) = 0.6
     assert {c: alerts[c].score for c in (a50, aorig, apay, atwo)} == {a50: 0.6, aorig: 0.6, apay: 0.6, atwo: 0.6}
@@ -208,6 +214,7 @@ def test_repeat_offender_employer_counts_open_labor_cases_within_730_days(graph:
     assert c3.related == sorted(three + ["sister", "sub"])
     # min(1, 0.6 + 0.1 × (3 − 3)) = 0.6, for each company at exactly three cases
     assert c3.score == 0.6 and "公司c3" in c3.message and "执行转破产" in c3.message
+    assert "书面同意" in c3.message and "司法建议" in c3.message and "系重复" not in c3.message
     assert alerts["c730"].score == 0.6 and alerts["ccause"].score == 0.6
     assert set(at730) <= set(alerts["c730"].related)
     assert "511" in c3.basis
@@ -278,6 +285,8 @@ def test_detained_debtor_on_each_open_case_while_detained(graph: Graph) -> None:
     assert {c: a.score for c, a in alerts.items()} == {cno(1): 1.0, cno(2): 1.0, cno(5): 0.7, cno(8): 0.7,
                                                         cno(9): 1.0}
     assert "某监狱" in alerts[cno(1)].message and "送达" in alerts[cno(1)].message
+    assert "通过其所在监所或强制性教育机构转交送达（民诉法第93条）" in alerts[cno(1)].message
+    assert "复查" in alerts[cno(1)].message and "失信" in alerts[cno(1)].message
 
 
 # -- restriction_not_lifted ---------------------------------------------------------------------
@@ -386,6 +395,7 @@ def test_funds_disbursed_on_day_30_in_time_day_31_late(graph: Graph) -> None:
     assert alerts[cno(7)].score == 1.0  # min(1, 0.5 + 0.5 × 270 / 90)
     assert alerts[cno(4)].related == ["PAY4"] and "12345元" in alerts[cno(4)].message
     assert "申请人甲" in alerts[cno(4)].message and alerts[cno(4)].party_id == "creditor"
+    assert "管理期限" in alerts[cno(4)].message and "请核查是否经批准延缓发放" in alerts[cno(4)].message
     assert "法发〔2017〕6号" in alerts[cno(2)].basis
 
 
@@ -412,7 +422,8 @@ def test_auction_listed_on_day_30_in_time_day_31_late_and_open_180_days(graph: G
     alerts = {a.case_no: a for a in detect(graph, "auction_delay")}
     assert set(alerts) == {cno(2), cno(4), cno(7), cno(9)}
     assert alerts[cno(4)].related == ["AU4"] and "未挂网" in alerts[cno(4)].message
-    assert "180天" in alerts[cno(7)].message
+    assert "180天" in alerts[cno(7)].message and "管理期限" in alerts[cno(7)].message
+    assert "第26条" in alerts[cno(7)].message  # the next step: re-auction within 30 days of 流拍
     assert "法释〔2016〕18号" in alerts[cno(2)].basis
     # one day beyond each limit: 0.5 + 0.5 × 1 / 90 = 0.5056
     for n in (2, 4, 7, 9):
@@ -606,6 +617,7 @@ def test_suspicious_transfer_window_price_and_link(graph: Graph) -> None:
     assert set(alerts) == expected
     gift = alerts["(2026)沪0104执gift365号"]
     assert gift.related == ["H-gift365", "gift365-buyer"] and "无偿" in gift.message and gift.score == 0.8
+    assert "撤销权" in gift.message and "民法典第538条" in gift.message and "涉嫌" not in gift.message
     assert set(alerts["(2026)沪0104执twohop号"].related) == {"H-twohop", "twohop-buyer", "twohop-sib"}
     assert "538" in gift.basis
     # min(1, 0.4 + 0.2 × signs) of the strongest transfer; signs: price < 70% of value, price 0, related
