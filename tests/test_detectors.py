@@ -732,3 +732,32 @@ def test_terminated_case_assets_property_any_court_recorded_reaches_the_终本_c
     assert "周明" in car and "车辆“小型轿车”（25000元，sh0109-hongkou导出记录）" in car
     assert "终结本次执行程序" in car and "恢复执行" in car and "终本规定第9条" in car
     assert "民诉法解释（2022年修正）第517条第2款" in alerts[cno(2)].basis
+
+
+def test_auction_delay_unsold_and_not_put_up_again_within_30_days(graph: Graph) -> None:
+    """网拍规定 art. 26: after 流拍 the asset goes up again within 30 days — in a case still running."""
+    b = Builder(graph)
+    b.party("p")
+    b.party("creditor")
+    for n in range(1, 8):
+        b.enforcement(cno(n), "p", "creditor", status="concluded" if n == 6 else "pending", closed_on=None)
+        b.asset(f"H{n}", "p", "real_estate", 1000000.0)
+        # listed in time, 流拍 on day 40 after listing: none of the other grounds apply
+        b.auction(f"AU{n}", cno(n), days_before(150), listed_on=days_before(140), closed_on=days_before(100),
+                  result="unsold", asset=f"H{n}")
+    b.auction("AU1b", cno(1), days_before(95), listed_on=days_before(70), asset="H1")  # listed day 30: in time
+    b.auction("AU2b", cno(2), days_before(95), listed_on=days_before(69), asset="H2")  # day 31: late by one
+    # 3: never put up again, 100 days since 流拍 (70 beyond)
+    b.asset("OTHER", "p", "vehicle", 50000.0)
+    b.auction("AU4b", cno(4), days_before(95), listed_on=days_before(80), asset="OTHER")  # another asset: not a re-auction
+    b.auction("AU5b", cno(5), days_before(110), listed_on=days_before(105), asset="H5")  # ordered before the 流拍
+    # 6: the case is concluded; 7: 流拍 only 30 days ago
+    b.graph.write("MATCH (a:Auction {auction_id: 'AU7'}) SET a.closed_on = $d", {"d": days_before(30)})
+
+    alerts = {a.case_no: a for a in detect(graph, "auction_delay")}
+    assert set(alerts) == {cno(2), cno(3), cno(4), cno(5)}
+    assert alerts[cno(2)].score == three_decimals(0.5 + 0.5 * 1 / 90)
+    assert alerts[cno(3)].score == three_decimals(0.5 + 0.5 * 70 / 90)
+    assert alerts[cno(3)].related == ["AU3", "H3"]
+    assert "流拍后100天仍未再次拍卖" in alerts[cno(3)].message and "网拍规定第26条" in alerts[cno(3)].message
+    assert "流拍后迟至" in alerts[cno(2)].message and "（第31天）才再次挂网" in alerts[cno(2)].message

@@ -527,6 +527,10 @@ class Generator:
                 measures.append(("seizure", None, house, imposed, closed if status == "concluded" else None))
                 if rng.random() < 0.6 and (last - imposed).days > 40:
                     auctions.append(self.background_auction(house, imposed, last, value))
+                    if auctions[-1][4] == "unsold" and status in ("pending", "suspended"):
+                        again = self.background_reauction(house, auctions[-1][3], value)
+                        if again is not None:
+                            auctions.append(again)
         parties = [(creditor, "applicant", None), (d, "respondent", None)]
         if not person and cause in CAUSES_BANK and rng.random() < 0.3:  # the boss guaranteed the company's loan
             self.relation(pop.legal_representative(d), d, "guarantor")
@@ -559,6 +563,20 @@ class Generator:
         if rng.random() < 0.7:
             return (asset, ordered, listed, closed, "sold", round(value * rng.uniform(0.7, 1.0), -2))
         return (asset, ordered, listed, closed, "unsold", None)
+
+    def background_reauction(self, asset: str, unsold_on: dt.date, value: float) -> tuple | None:
+        """流拍 in a running case: put up again and listed within 30 days (网拍规定 art. 26), a fifth cheaper."""
+        rng, as_of = self.rng, self.as_of
+        ordered = unsold_on + dt.timedelta(days=rng.randint(1, 10))
+        listed = ordered + dt.timedelta(days=rng.randint(5, 20))
+        if ordered > as_of:  # not yet, and not yet due
+            return None
+        if listed > as_of:
+            return (asset, ordered, None, None, None, None)
+        closed = listed + dt.timedelta(days=rng.randint(30, 120))
+        if closed > as_of:
+            return (asset, ordered, listed, None, "pending", None)
+        return (asset, ordered, listed, closed, "sold", round(value * 0.8 * rng.uniform(0.7, 1.0), -2))
 
     def background_transfer(self, d: int, earliest: dt.date) -> None:
         """An old gift to the family, or a sale at a fair price to a stranger: neither may alert."""

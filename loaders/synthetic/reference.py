@@ -70,6 +70,8 @@ LIFT_WORKING_DAYS = 3
 DISBURSE_DAYS = 30
 LISTING_DAYS = 30
 AUCTION_OPEN_DAYS = 180
+RELIST_DAYS = 30  # 流拍 → the next auction listed (网拍规定 art. 26)
+RUNNING = frozenset({"pending", "suspended"})  # cases whose unsold assets must be put up again
 RETRIAL_GRACE_DAYS = 30
 CONTROLLING_SHARE = 0.5
 SOON_RELEASED_DAYS = 30
@@ -379,9 +381,19 @@ class Evaluator:
                 _cap(0.5 + 0.5 * (longest - DISBURSE_DAYS) / 90), related, applicants)
 
     def _auctions(self, case: CaseRecord, respondents: tuple[int, ...], auctions: Iterable[Auction]) -> None:
-        """auction_delay: not listed within 30 days of the ruling, or listed and without a result for 180 days."""
+        """auction_delay: not listed within 30 days of the ruling, listed and without a result for 180 days, or
+        (a running case) unsold and not put up again within 30 days."""
         as_of = self.as_of
         late: list[tuple[int, Auction]] = []
+        auctions = list(auctions)
+        for a in auctions:
+            if a.result != "unsold" or a.closed is None or a.closed > as_of or case.status not in RUNNING:
+                continue
+            listings = [b.listed for b in auctions if b is not a and b.ordered >= a.closed and b.listed is not None
+                        and b.listed <= as_of and (a.asset_id is None or b.asset_id == a.asset_id)]
+            days = ((min(listings) if listings else as_of) - a.closed).days
+            if days > RELIST_DAYS:
+                late.append((days - RELIST_DAYS, a))
         for a in auctions:
             if a.result == "withdrawn" or a.ordered > as_of:
                 continue

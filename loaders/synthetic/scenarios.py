@@ -55,8 +55,9 @@ VARIANTS: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] = {
         {"disbursed_day_30": bytes([P]), "received_30_days_ago": bytes([P])},
     ),
     "auction_delay": (
-        {"unlisted": bytes([P]), "late_listing": bytes([C]), "stuck": bytes([P])},
-        {"listed_day_30": bytes([P]), "ordered_30_days_ago": bytes([P]), "withdrawn": bytes([C]), "listed_180_days_ago": bytes([P])},
+        {"unlisted": bytes([P]), "late_listing": bytes([C]), "stuck": bytes([P]), "unsold_not_relisted": bytes([P])},
+        {"listed_day_30": bytes([P]), "ordered_30_days_ago": bytes([P]), "withdrawn": bytes([C]), "listed_180_days_ago": bytes([P]),
+         "relisted_day_30": bytes([P])},
     ),
     "retrial_not_terminated": (
         {"revoked": bytes([P]), "revoked_long_ago": bytes([C]), "amended": bytes([P])},
@@ -455,6 +456,19 @@ def auction_delay(g: Generator, s: Scenario, r: random.Random, in_x: bool, in_y:
         code = _auction_case(g, r, p, filed, value, (ordered, listed, listed_close, result))
         g.decoy(s.detector, code, reason)
         return
+    elif s.variant in ("unsold_not_relisted", "relisted_day_30"):  # 流拍 (网拍规定 art. 26)
+        unsold_on = as_of - _days(r.randint(60, 200))
+        listed = unsold_on - _days(r.randint(30, 60))
+        ordered = listed - _days(r.randint(5, 25))
+        again = None
+        if s.variant == "relisted_day_30":
+            again = (unsold_on + _days(5), unsold_on + _days(30), None, "pending")
+        code = _auction_case(g, r, p, filed, value, (ordered, listed, unsold_on, "unsold"), again)
+        if s.planted:
+            g.expect(s.detector, code)
+        else:
+            g.decoy(s.detector, code, "put up again 30 days after 流拍")
+        return
     elif s.variant == "ordered_30_days_ago":
         ordered, reason = as_of - _days(30), "ordered 30 days ago, not listed yet"
     elif s.variant == "withdrawn":
@@ -470,7 +484,8 @@ def auction_delay(g: Generator, s: Scenario, r: random.Random, in_x: bool, in_y:
 
 
 def _auction_case(g: Generator, r: random.Random, p: int, filed: dt.date, value: float,
-                  auction: tuple[dt.date, dt.date | None, dt.date | None, str | None]) -> int:
+                  auction: tuple[dt.date, dt.date | None, dt.date | None, str | None],
+                  again: tuple[dt.date, dt.date | None, dt.date | None, str | None] | None = None) -> int:
     ordered, listed, closed, result = auction
     house = g.asset("real_estate", p, value, "上海市浦东新区张杨路500弄房产", f"沪({filed.year - 5})浦字不动产权第{r.randrange(10**7):07d}号")
     code = g.new_case("执", filed.year)
@@ -478,7 +493,7 @@ def _auction_case(g: Generator, r: random.Random, p: int, filed: dt.date, value:
     g.case(code, "pending", filed, [(_bank(g, r), "applicant", None), (p, "respondent", None)],
            amount=round(value * 1.2, -3), paid=price or 0.0, origin=g.new_case("民初", filed.year - 1), cause="金融借款合同纠纷",
            measures=[("seizure", None, house, filed + _days(20), None)],
-           auctions=[(house, ordered, listed, closed, result, price)],
+           auctions=[(house, ordered, listed, closed, result, price)] + ([(house, *again, None)] if again else []),
            payments=[(closed + _days(5), price, closed + _days(15))] if price else [])
     return code
 
