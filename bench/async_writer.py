@@ -18,8 +18,7 @@ from typing import Any
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 
 from graph_model.db import Graph
-from loaders.load import _Writer
-from queries.statements import statement
+from loaders.load import FACT_COUNTS, _Writer, _Written, load_statement
 
 Parts = list[tuple[str, list[dict[str, Any]]]]
 
@@ -48,7 +47,7 @@ class AsyncWriter(_Writer):
     def _call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
-    def _schedule(self, parts: Parts) -> Future[tuple[int, int, int, int]]:
+    def _schedule(self, parts: Parts) -> Future[_Written]:
         return asyncio.run_coroutine_threadsafe(self._write_async(parts), self.loop)
 
     def close(self) -> None:
@@ -58,22 +57,26 @@ class AsyncWriter(_Writer):
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
 
-    async def _write_async(self, parts: Parts) -> tuple[int, int, int, int]:
+    async def _write_async(self, parts: Parts) -> _Written:
         # asyncio.Lock wakes waiters first come, first served: the submission order is the commit order
         async with self.lock:
             if not parts:
-                return 0, 0, 0, 0
+                return 0, 0, 0, 0, [0] * len(FACT_COUNTS)
 
-            async def work(tx: AsyncManagedTransaction) -> tuple[int, int, int, int]:
+            async def work(tx: AsyncManagedTransaction) -> _Written:
                 nodes = rels = props = labels = 0
+                facts = [0] * len(FACT_COUNTS)
                 for name, rows in parts:
-                    result = await tx.run(statement(name), {**self.params, "rows": rows})
+                    result = await tx.run(load_statement(name), {**self.params, "rows": rows})
+                    record = await result.single(strict=True)
+                    for i, key in enumerate(FACT_COUNTS):
+                        facts[i] += record[key]
                     c = (await result.consume()).counters
                     nodes += c.nodes_created
                     rels += c.relationships_created
                     props += c.properties_set
                     labels += c.labels_added
-                return nodes, rels, props, labels
+                return nodes, rels, props, labels, facts
 
             async with self.driver.session(database=self.graph.database) as session:
                 return await session.execute_write(work)

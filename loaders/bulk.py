@@ -235,6 +235,7 @@ class Collector:
         self.nows: list[dt.datetime] = []
         self._compiled: dict[tuple[str, int], list[tuple[int, str, Any, bool]]] = {}
         self._was_loaded = False  # the Case being merged was loaded before this row
+        self.added = 0  # facts the last applied chunk asserted for the first time for its export
 
     # -- what the loader asks ------------------------------------------------------
     def known_cases(self, case_nos: list[str]) -> set[str]:
@@ -256,6 +257,8 @@ class Collector:
                 nodes, rels = collector.apply(parts, bit)
                 self.counters.nodes += nodes
                 self.counters.rels += rels
+                # facts new to this export (the transactional tail's `added`; a first load changes nothing)
+                self.counters.facts.setdefault(file, [0, 0, 0])[0] += collector.added
                 self.advance(file, rows)
 
             def drain(self) -> None:
@@ -286,6 +289,7 @@ class Collector:
     def apply(self, parts: Parts, bit: int) -> tuple[int, int]:
         """Merge one chunk's statement rows; returns (nodes created, relationships created)."""
         nodes = rels = 0
+        self.added = 0
         self._source = self.sources[bit.bit_length() - 1]  # the export these rows come from ($source)
         for name, rows in parts:
             decl = STATEMENTS.get(name)
@@ -343,6 +347,7 @@ class Collector:
             slots = store[key] = [0, None, None] + [None] * len(self._slots(merge.label))
         if merge.label == "Case":
             self._was_loaded = slots[self._slots("Case")["loaded"]] is True
+        self.added += not slots[_MASK] & bit
         slots[_MASK] |= bit
         self._set(slots, merge, merge.label, row, created)
         if merge.label_from is not None:
@@ -370,6 +375,7 @@ class Collector:
         created = slots is None
         if slots is None:
             slots = store[key] = [0, None, None] + [None] * len(self._slots(rel_type))
+        self.added += not slots[_MASK] & bit
         slots[_MASK] |= bit
         self._set(slots, merge, rel_type, row, created)
         return int(created)

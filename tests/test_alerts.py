@@ -233,7 +233,7 @@ def test_cli_alert_workflow_stats_queries_and_query(graph: Graph) -> None:
     assert ok.returncode == 0, ok.stderr
     stats = json.loads(_cli("alerts", "stats", "--json").stdout)
     funds = next(s for s in stats if s["detector"] == "funds_not_disbursed")
-    assert funds["acknowledged"] == 1 and funds["new"] == 1 and len(stats) == 10
+    assert funds["acknowledged"] == 1 and funds["new"] == 1 and len(stats) == 11
     listed = json.loads(_cli("alerts", "list", "--status", "acknowledged", "--json").stdout)
     assert listed["total"] == 1 and listed["items"][0]["key"] == key
     shown = json.loads(_cli("alerts", "show", key).stdout)

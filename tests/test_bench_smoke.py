@@ -60,7 +60,7 @@ def test_pipeline_runs_every_step_and_writes_its_measures(graph: Graph, tmp_path
         bulk["transactional_source"]
 
     detect = res["detect"]
-    assert len(detect["detectors"]) == 10 and detect["all_ok"]
+    assert len(detect["detectors"]) == 11 and detect["all_ok"]
     assert detect["party_nodes"] == load["party_nodes"]  # measured on the graph the bulk step left
     assert detect["case_alerts_p95_s"] > 0 and detect["neo4j_peak_rss_mb"] > 100
 

@@ -5,7 +5,8 @@
 // - a fact that $source had retired (an entry of retired_by) is current again (valid_to removed);
 // - a fact new to the graph is valid from $since: the export's date in a snapshot of a source loaded
 //   before, null otherwise (a source's first export is the baseline, known since always).
-// Returns what the batch did for the load summary: facts new to $source, changed values, re-asserted facts.
+// Returns what the batch did for the load summary: facts new to $source, changed values (of facts from an
+// earlier load: a second row of this load naming the same fact is not a change), re-asserted facts.
 UNWIND range(0, size(asserted) - 1) AS i
 WITH asserted[i] AS e, befores[i] AS before
 WITH e, e.sources IS NULL AS created, $source IN coalesce(e.sources, []) AS had,
@@ -19,5 +20,5 @@ FOREACH (_ IN CASE WHEN had THEN [] ELSE [1] END |
       e.valid_to = null,
       e.retired_by = CASE WHEN size(still_retired) = 0 THEN null ELSE still_retired END)
 RETURN count(CASE WHEN NOT had AND NOT back THEN 1 END) AS added,
-       count(CASE WHEN had AND differs THEN 1 END) AS changed,
+       count(CASE WHEN had AND differs AND e.first_loaded_at < $now THEN 1 END) AS changed,
        count(CASE WHEN back AND NOT had THEN 1 END) AS reasserted

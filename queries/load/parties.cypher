@@ -2,12 +2,13 @@
 // Scalars keep the first loaded value (filled in when still unknown); list properties
 // are sorted sets so that the graph does not depend on the order exports are loaded in.
 // entity_id starts as the uid and is never overwritten (identity linking owns it).
-// `own`: only this export asserts the fact (or it is new, or retired): the export's newest values win, an empty
-// one keeps the last; a fact other exports assert too keeps the first value given (the bulk twin: KEEP).
+// `own`: the fact came from an earlier load and only this export asserts it (or it was retired): the export's
+// newest values win, an empty one keeps the last. A fact other exports assert too, or one first met in this
+// load, keeps the first value given (the bulk twin, a first load: KEEP).
 UNWIND $rows AS row
 MERGE (p:Party {uid: row.uid})
 ON CREATE SET p.first_loaded_at = $now, p.entity_id = row.uid
-WITH *, properties(p) AS before, coalesce(p.sources, []) IN [[], [$source]] AS own
+WITH *, properties(p) AS before, coalesce(p.sources, []) IN [[], [$source]] AND p.first_loaded_at < $now AS own
 SET p.source_keys = CASE WHEN row.source_key IN coalesce(p.source_keys, []) THEN p.source_keys
       ELSE [x IN coalesce(p.source_keys, []) WHERE x < row.source_key] + row.source_key
          + [x IN coalesce(p.source_keys, []) WHERE x > row.source_key] END,
