@@ -206,7 +206,7 @@ def test_unknown_load_ids_are_404(api: Api) -> None:
 
 def test_a_snapshot_upload_retires_what_the_export_dropped_and_the_case_page_shows_it(api: Api) -> None:
     """The court's next export lacks the restrictions of (2024)沪0104执456号: uploaded with snapshot=true they
-    are retired as of exported_on, counted in the summary, and the case page shows them struck through with
+    are retired as of exported_on, counted in the summary, and the case page shows them greyed, marked with
     when and which export dropped them (docs/export-format.md, Snapshots)."""
     files = export_files(XUHUI, "sh0104-xuhui/")
     first = api.post("/api/v1/loads", data={"snapshot": "true", "exported_on": "2024-06-28"},
@@ -230,6 +230,9 @@ def test_a_snapshot_upload_retires_what_the_export_dropped_and_the_case_page_sho
     party = api.client.get(f"/web/parties/{quote(uid, safe='')}", headers=api.headers("judge"))
     assert party.status_code == 200 and 'data-testid="party-retired"' in party.text
     assert party.text.count("已于 2024-06-29 不再出现在 sh0104-xuhui 导出中") == 2
+    # each named by what it was, its case and date — not a relationship label and a row id
+    assert "限制消费" in party.text and "失信名单" in party.text and "2024-03-04采取" in party.text
+    assert ">XH-M004<" not in party.text
 
     # a snapshot that drops most of the court's facts is refused, and nothing is written
     before = api.graph.counts()

@@ -115,6 +115,9 @@ def test_the_api_the_page_and_the_jsonl_show_the_same_citations(graph: Graph, tm
         assert alert["basis"] == "；".join(expected) and alert["citations"][0]["paragraph"] == 1
         page = api.client.get(f"/web/alerts/{quote(HR_KEY, safe='')}", headers=api.headers("judge")).text
         assert all(text in page for text in expected) and "冻结债权并通知该他人向申请执行人履行" in page
+        funds = api.client.get(f"/web/alerts/{quote('funds_not_disbursed:(2024)沪0109执150号', safe='')}",
+                               headers=api.headers("judge")).text
+        assert "第15条</span><span class=\"muted\">（原文未核实：" in funds  # one bracket, not two
     out = CliRunner().invoke(app, ["detect", "--format", "jsonl", "--as-of", "2024-06-28", "--detector",
                                    "hidden_receivable", "--no-store"])
     assert out.exit_code == 0, out.output
