@@ -844,9 +844,6 @@ def load_export(graph: Graph, path: str | Path, source: str | None = None, rejec
     tables, warnings = open_export(directory, encoding)
     now = dt.datetime.now(dt.UTC)
 
-    def known_cases(case_nos: list[str]) -> set[str]:
-        return {r["case_no"] for r in graph.read(statement("load/known_cases"), {"case_nos": case_nos})}
-
     def writer(params: dict[str, Any], counters: _Counters, advance: Callable[[str, int], None]) -> Sink:
         return _Writer(graph, params, counters, advance)
 
@@ -857,10 +854,19 @@ def load_export(graph: Graph, path: str | Path, source: str | None = None, rejec
         graph.write(statement("load/export_finish"), {"source": name, "summary": summary_json(summary),
                                                       "snapshot_on": None})
 
-    return run_export(directory, name, tables, warnings, writer, known_cases, now, rejects=rejects,
+    return run_export(directory, name, tables, warnings, writer, graph_known_cases(graph), now, rejects=rejects,
                       keep_extra=keep_extra, progress=progress,
                       batch_size=batch_size or graph.settings.debtgraph_batch_size,
                       started=started, before=record_start, after=record_finish)
+
+
+def graph_known_cases(graph: Graph) -> KnownCases:
+    """The loaded cases among some case numbers, asked of the graph (load/known_cases)."""
+
+    def known_cases(case_nos: list[str]) -> set[str]:
+        return {r["case_no"] for r in graph.read(statement("load/known_cases"), {"case_nos": case_nos})}
+
+    return known_cases
 
 
 def source_name(directory: Path, source: str | None) -> str:

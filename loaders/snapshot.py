@@ -44,6 +44,7 @@ from loaders.load import (
     Sink,
     _Counters,
     _Writer,
+    graph_known_cases,
     open_export,
     record_counts,
     run_export,
@@ -226,12 +227,9 @@ def load_snapshot(graph: Graph, path: str | Path, source: str | None = None, *, 
     now = dt.datetime.now(dt.UTC)
     size = batch_size or graph.settings.debtgraph_batch_size
 
-    def known_cases(case_nos: list[str]) -> set[str]:
-        return {r["case_no"] for r in graph.read(statement("load/known_cases"), {"case_nos": case_nos})}
-
     with tempfile.TemporaryDirectory(prefix="debtgraph-snapshot-") as tmp:
         spool = _Spool(Path(tmp) / "rows.pickle")
-        summary = run_export(directory, name, tables, warnings, spool.sink, known_cases, now, rejects=rejects,
+        summary = run_export(directory, name, tables, warnings, spool.sink, graph_known_cases(graph), now, rejects=rejects,
                              keep_extra=keep_extra, batch_size=size, started=started)
         summary.completed = False
         summary.snapshot, summary.exported_on = True, on.isoformat()
